@@ -1,0 +1,54 @@
+"""The application factory: wiring only."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from saveflow.config import ROOT, Config
+from saveflow.extensions import db, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: type[Config] = Config) -> Flask:
+    """Create and wire a saveflow application."""
+    app = Flask(
+        __name__,
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config)
+    app.json.sort_keys = False
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    import saveflow.models  # noqa: F401  (every table on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+
+
+def register_blueprints(app: Flask) -> None:
+    from saveflow.api.meta import bp as meta_bp
+    from saveflow.sessions.api import bp as sessions_bp
+
+    app.register_blueprint(meta_bp)
+    app.register_blueprint(sessions_bp)
+
+
+def register_errors(app: Flask) -> None:
+    from saveflow.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from saveflow.cli import saveflow_cli
+
+    app.cli.add_command(saveflow_cli)

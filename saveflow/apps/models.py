@@ -1,0 +1,62 @@
+"""Apps (one product using saveflow) and the audit log."""
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saveflow.db import JSONType, UTCDateTime, new_id, utcnow
+from saveflow.extensions import db
+
+COMPLIANCE_MODES = ("standard", "one_save", "direct")
+MODES = ("live", "test")
+BILLING_PROVIDERS = ("none", "stripe")
+
+
+def new_secret(mode: str) -> str:
+    """Return a fresh signing secret, prefixed so live and test secrets are told apart."""
+    return f"sk_{mode}_{secrets.token_urlsafe(32)}"
+
+
+class App(db.Model):
+    __tablename__ = "apps"
+    __table_args__ = (
+        CheckConstraint(
+            "compliance_mode IN ('standard', 'one_save', 'direct')", name="compliance_mode"
+        ),
+        CheckConstraint("billing_provider IN ('none', 'stripe')", name="billing_provider"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("app"))
+    name: Mapped[str] = mapped_column(String(200))
+    # Host servers sign customer tokens with the secret of the token's mode.
+    live_secret: Mapped[str] = mapped_column(String(100), default=lambda: new_secret("live"))
+    test_secret: Mapped[str] = mapped_column(String(100), default=lambda: new_secret("test"))
+    allowed_origins: Mapped[list] = mapped_column(JSONType, default=list)
+    locales: Mapped[list] = mapped_column(JSONType, default=lambda: ["en", "zh-Hans", "zh-Hant"])
+    default_locale: Mapped[str] = mapped_column(String(16), default="en")
+    compliance_mode: Mapped[str] = mapped_column(String(16), default="standard")
+    billing_provider: Mapped[str] = mapped_column(String(16), default="none")
+    settings: Mapped[dict] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def secret_for(self, mode: str) -> str:
+        """Return the signing secret for a mode."""
+        return self.live_secret if mode == "live" else self.test_secret
+
+
+class AuditEntry(db.Model):
+    """An append-only record of save attempts, cancels and admin changes (SPEC §4.7)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_app_at", "app_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[str] = mapped_column(ForeignKey("apps.id"))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict] = mapped_column(JSONType, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

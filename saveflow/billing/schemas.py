@@ -1,0 +1,51 @@
+"""The subscription snapshot that billing (or, with provider `none`, the signed token) gives."""
+
+from marshmallow import RAISE, Schema, fields, validate, validates_schema
+from marshmallow.exceptions import ValidationError
+
+INTERVALS = ("day", "week", "month", "year")
+
+
+class DiscountSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    percent_off = fields.Float(validate=validate.Range(min=0, max=100, min_inclusive=False))
+    amount_off = fields.Integer(validate=validate.Range(min=1))
+    ends_at = fields.AwareDateTime(default_timezone=None)
+
+    @validates_schema
+    def one_kind(self, data, **kwargs):
+        if ("percent_off" in data) == ("amount_off" in data):
+            raise ValidationError("Give exactly one of percent_off and amount_off.")
+
+
+class SnapshotSchema(Schema):
+    """Plan, price and state of the subscription at the moment the customer tries to cancel."""
+
+    class Meta:
+        unknown = RAISE
+
+    plan = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    plan_name = fields.String(validate=validate.Length(max=200))
+    amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{3}$"))
+    interval = fields.String(load_default="month", validate=validate.OneOf(INTERVALS))
+    interval_count = fields.Integer(load_default=1, strict=True, validate=validate.Range(1, 365))
+    quantity = fields.Integer(load_default=1, strict=True, validate=validate.Range(1, 1_000_000))
+    status = fields.String(load_default="active", validate=validate.Length(min=1, max=40))
+    started_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    discount = fields.Nested(DiscountSchema, load_default=None, allow_none=True)
+    update_payment_url = fields.Url(load_default=None, allow_none=True)
+
+
+def load_snapshot(raw) -> dict:
+    """Validate a snapshot and return it JSON-ready (currency lower-case, ISO timestamps)."""
+    data = SnapshotSchema().load(raw)
+    data["currency"] = data["currency"].lower()
+    if data.get("started_at"):
+        data["started_at"] = data["started_at"].isoformat()
+    discount = data.get("discount")
+    if discount and discount.get("ends_at"):
+        discount["ends_at"] = discount["ends_at"].isoformat()
+    return data

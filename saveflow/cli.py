@@ -1,0 +1,149 @@
+"""`flask --app wsgi saveflow ...`: init, classify, rules export|import, sign-token."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from saveflow.apps.models import App
+from saveflow.extensions import db
+
+saveflow_cli = AppGroup("saveflow", help="saveflow administration.")
+
+DEMO_ORIGINS = ["http://localhost:5001", "http://127.0.0.1:5001"]
+# The demo's "pro" plan can step down to "starter", so the downgrade offer has a target.
+DEMO_DOWNGRADES = {"pro": {"plan": "starter", "name": "Starter", "amount": 1900}}
+
+
+def _app_or_fail(app_id: str | None) -> App:
+    app = db.session.get(App, app_id) if app_id else db.session.scalar(
+        select(App).order_by(App.created_at).limit(1))
+    if app is None:
+        raise click.ClickException(f"no app {app_id!r}; run `flask saveflow init` first")
+    return app
+
+
+@saveflow_cli.command("init")
+@click.option("--json", "as_json", is_flag=True, help="Print {app_id, secret} on one line.")
+@click.option("--name", default="Demo app", show_default=True, help="Name of the first app.")
+def init(as_json: bool, name: str) -> None:
+    """Migrate the database, then create a first app with seeded taxonomy, offers and rules."""
+    from flask_migrate import upgrade
+
+    from saveflow.apps.setup import create_app_with_defaults
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    app = db.session.scalar(select(App).order_by(App.created_at).limit(1))
+    created = app is None
+    if created:
+        app = create_app_with_defaults(name, DEMO_ORIGINS, downgrade_targets=DEMO_DOWNGRADES)
+        db.session.commit()
+    if as_json:
+        click.echo(json.dumps({"app_id": app.id, "secret": app.live_secret,
+                               "test_secret": app.test_secret}))
+        return
+    click.echo(f"{'Created' if created else 'Found'} app {app.name!r}")
+    click.echo(f"  app_id       {app.id}")
+    click.echo(f"  live secret  {app.live_secret}")
+    click.echo(f"  test secret  {app.test_secret}")
+
+
+@saveflow_cli.command("classify")
+@click.argument("text")
+@click.option("--locale", default=None, help="en, zh-Hans or zh-Hant (a hint only).")
+def classify_cmd(text: str, locale: str | None) -> None:
+    """Classify a free-text cancellation reason and print the result as JSON."""
+    from saveflow.reasons.classify import classify_text
+
+    click.echo(json.dumps(classify_text(text, locale).to_dict(), ensure_ascii=False))
+
+
+@saveflow_cli.command("sign-token")
+@click.option("--app", "app_id", required=True, help="The app id.")
+@click.option("--customer", required=True)
+@click.option("--subscription", required=True)
+@click.option("--mode", type=click.Choice(["test", "live"]), default="live", show_default=True)
+@click.option("--snapshot", default=None, help="Subscription snapshot as JSON (provider none).")
+@click.option("--ttl", default=900, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds until the token expires (at most 3600).")
+def sign_token(app_id, customer, subscription, mode, snapshot, ttl) -> None:
+    """Print a signed customer token, as the host's server would make it."""
+    from saveflow.sessions.tokens import sign
+
+    app = _app_or_fail(app_id)
+    claims = {"app": app.id, "customer": customer, "subscription": subscription,
+              "mode": mode, "exp": int(time.time()) + ttl}
+    if snapshot is not None:
+        try:
+            claims["snapshot"] = json.loads(snapshot)
+        except ValueError as exc:
+            raise click.BadParameter(f"not JSON: {exc}", param_hint="--snapshot") from None
+    click.echo(sign(app.secret_for(mode), claims))
+
+
+rules_cli = AppGroup("rules", help="Export and import rule sets (JSON).")
+saveflow_cli.add_command(rules_cli)
+
+
+@rules_cli.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--app", "app_id", default=None, help="The app id (default: the first app).")
+@click.option("--version", "number", type=int, default=None, help="Default: the published one.")
+def rules_export(file: str, app_id: str | None, number: int | None) -> None:
+    """Write a rule set version as JSON to FILE (- for stdout)."""
+    from saveflow.offers import service
+
+    app = _app_or_fail(app_id)
+    row = service.version(app.id, number) if number else service.published(app.id)
+    if row is None:
+        raise click.ClickException("no such rule set version")
+    text = json.dumps(row.document, indent=2, ensure_ascii=False) + "\n"
+    if file == "-":
+        sys.stdout.write(text)
+    else:
+        Path(file).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote version {row.version} ({row.status}) to {file}", err=True)
+
+
+@rules_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--app", "app_id", default=None, help="The app id (default: the first app).")
+@click.option("--draft", is_flag=True, help="Save as draft only; do not publish.")
+@click.option("--note", default=None)
+def rules_import(file: str, app_id: str | None, draft: bool, note: str | None) -> None:
+    """Validate FILE and publish it as the app's new rule set version."""
+    from saveflow.offers import service
+
+    app = _app_or_fail(app_id)
+    raw = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    try:
+        document = json.loads(raw)
+        row = (service.save_draft if draft else service.import_and_publish)(
+            app.id, document, "cli", note)
+    except (ValueError, ValidationError) as exc:
+        detail = exc.messages if isinstance(exc, ValidationError) else str(exc)
+        raise click.ClickException(f"rule set rejected: {json.dumps(detail)}") from None
+    db.session.commit()
+    click.echo(f"{'Saved draft' if draft else 'Published'} version {row.version}")
+
+
+@rules_cli.command("rollback")
+@click.argument("version", type=int)
+@click.option("--app", "app_id", default=None)
+def rules_rollback(version: int, app_id: str | None) -> None:
+    """Put an earlier published version back in force."""
+    from saveflow.offers import service
+
+    app = _app_or_fail(app_id)
+    try:
+        row = service.rollback(app.id, version, "cli")
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Version {version} restored as version {row.version}")

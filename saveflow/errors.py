@@ -1,0 +1,74 @@
+"""One JSON error shape for the API: {"code", "status", "message", "errors"}."""
+
+from flask import Flask, jsonify, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+# Stable machine-readable codes for the HTTP statuses the API uses.
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    502: "billing_unavailable",
+}
+
+
+class APIError(Exception):
+    """An error the API reports to its caller in the shared JSON shape."""
+
+    def __init__(self, status: int, message: str, code: str | None = None, errors=None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code or CODES.get(status, "error")
+        self.errors = errors or {}
+
+
+def error_body(status: int, message: str, code: str | None = None, errors=None) -> dict:
+    """Build the shared error document."""
+    return {
+        "code": code or CODES.get(status, "error"),
+        "status": status,
+        "message": message,
+        "errors": errors or {},
+    }
+
+
+def _respond(status, message, code=None, errors=None):
+    response = jsonify(error_body(status, message, code, errors))
+    response.status_code = status
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error with the JSON shape, including Werkzeug's own."""
+
+    @app.errorhandler(APIError)
+    def api_error(exc: APIError):
+        return _respond(exc.status, exc.message, exc.code, exc.errors)
+
+    @app.errorhandler(ValidationError)
+    def validation_error(exc: ValidationError):
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return _respond(422, "The request body is not valid.", errors=messages)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        status = exc.code or 500
+        if status == 413:
+            limit = app.config.get("MAX_CONTENT_LENGTH")
+            return _respond(413, f"The request body is larger than {limit} bytes.")
+        return _respond(status, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _respond(500, "Something went wrong on our side; nothing was changed.")

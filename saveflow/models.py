@@ -1,0 +1,18 @@
+"""Import every model so the metadata (and Alembic) sees all tables."""
+
+from saveflow.apps.models import App, AuditEntry
+from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
+from saveflow.reasons.models import Reason, ReasonCategory
+from saveflow.sessions.models import Session, SessionEvent
+
+__all__ = [
+    "App",
+    "AuditEntry",
+    "Offer",
+    "OfferAcceptance",
+    "Reason",
+    "ReasonCategory",
+    "RuleSet",
+    "Session",
+    "SessionEvent",
+]

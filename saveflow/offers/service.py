@@ -1,0 +1,118 @@
+"""Offer and rule-set storage: drafts, publishing, rollback, import and export."""
+
+from sqlalchemy import func, select
+
+from saveflow.db import utcnow
+from saveflow.extensions import db
+from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
+from saveflow.offers.rules import OfferSpec
+from saveflow.offers.schemas import validate_rule_set
+from saveflow.sessions.events import audit
+
+
+def offer_specs(app_id: str) -> dict[str, OfferSpec]:
+    """Return the app's offers as engine specs, keyed by offer key."""
+    rows = db.session.scalars(select(Offer).where(Offer.app_id == app_id, Offer.active))
+    return {o.key: spec(o) for o in rows}
+
+
+def spec(offer: Offer) -> OfferSpec:
+    """Return the engine's view of an offer row."""
+    return OfferSpec(key=offer.key, type=offer.type, params=offer.params)
+
+
+def find_offer(app_id: str, key: str) -> Offer | None:
+    """Return an app's offer by key, active or not."""
+    return db.session.scalar(select(Offer).where(Offer.app_id == app_id, Offer.key == key))
+
+
+def published(app_id: str) -> RuleSet | None:
+    """Return the rule set in force: the newest published version."""
+    return db.session.scalar(
+        select(RuleSet)
+        .where(RuleSet.app_id == app_id, RuleSet.status == "published")
+        .order_by(RuleSet.version.desc())
+        .limit(1)
+    )
+
+
+def version(app_id: str, number: int) -> RuleSet | None:
+    """Return one version of an app's rule set."""
+    return db.session.scalar(
+        select(RuleSet).where(RuleSet.app_id == app_id, RuleSet.version == number)
+    )
+
+
+def draft(app_id: str) -> RuleSet | None:
+    """Return the app's open draft, if any."""
+    return db.session.scalar(
+        select(RuleSet).where(RuleSet.app_id == app_id, RuleSet.status == "draft")
+    )
+
+
+def _next_version(app_id: str) -> int:
+    last = db.session.scalar(select(func.max(RuleSet.version)).where(RuleSet.app_id == app_id))
+    return (last or 0) + 1
+
+
+def save_draft(app_id: str, document: dict, actor: str, note: str | None = None) -> RuleSet:
+    """Validate a document and store it as the app's draft (one draft at a time)."""
+    clean = validate_rule_set(document, offer_keys=set(offer_specs(app_id)))
+    row = draft(app_id)
+    if row is None:
+        row = RuleSet(app_id=app_id, version=_next_version(app_id), status="draft")
+        db.session.add(row)
+    row.document, row.note, row.created_by = clean, note, actor
+    db.session.flush()
+    audit(app_id, actor, "rules.draft_saved", f"rule_set:{row.version}")
+    return row
+
+
+def publish(app_id: str, actor: str) -> RuleSet:
+    """Publish the draft; from then on that version never changes."""
+    row = draft(app_id)
+    if row is None:
+        raise LookupError("there is no draft to publish")
+    validate_rule_set(row.document, offer_keys=set(offer_specs(app_id)))
+    row.status, row.published_at = "published", utcnow()
+    db.session.flush()
+    audit(app_id, actor, "rules.published", f"rule_set:{row.version}")
+    return row
+
+
+def rollback(app_id: str, to_version: int, actor: str) -> RuleSet:
+    """Put an earlier published version back in force as a new version, keeping history linear."""
+    old = version(app_id, to_version)
+    if old is None or old.status != "published":
+        raise LookupError(f"version {to_version} is not a published version")
+    number = _next_version(app_id)
+    pending = draft(app_id)
+    if pending is not None:
+        # The draft keeps its content and moves above the restored version.
+        pending.version = number + 1
+        db.session.flush()
+    row = RuleSet(app_id=app_id, version=number, status="published",
+                  document=old.document, note=f"rollback to version {to_version}",
+                  created_by=actor, published_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    audit(app_id, actor, "rules.rolled_back", f"rule_set:{row.version}",
+          {"restored_version": to_version})
+    return row
+
+
+def import_and_publish(app_id: str, document: dict, actor: str, note: str | None = None):
+    """Store a document as the draft and publish it in one step."""
+    save_draft(app_id, document, actor, note)
+    return publish(app_id, actor)
+
+
+def acceptance_history(app_id: str, customer: str, mode: str) -> dict:
+    """Return offer type → when this customer last accepted an offer of that type."""
+    rows = db.session.execute(
+        select(OfferAcceptance.offer_type, func.max(OfferAcceptance.accepted_at))
+        .where(OfferAcceptance.app_id == app_id, OfferAcceptance.customer == customer,
+               OfferAcceptance.mode == mode)
+        .group_by(OfferAcceptance.offer_type)
+    )
+    return {offer_type: at for offer_type, at in rows}

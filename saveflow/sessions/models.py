@@ -1,0 +1,112 @@
+"""Cancel sessions and their append-only event log."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from saveflow.db import JSONType, UTCDateTime, new_id, utcnow
+from saveflow.extensions import db
+
+OUTCOMES = ("saved", "withdrawn", "cancelled", "recovered", "abandoned")
+STEPS = ("payment_recovery", "survey", "offers", "confirm", "done")
+
+
+class Session(db.Model):
+    __tablename__ = "sessions"
+    __table_args__ = (
+        UniqueConstraint("app_id", "id"),
+        Index("ix_sessions_app_created", "app_id", "created_at"),
+        Index("ix_sessions_app_customer", "app_id", "customer"),
+        # One open session per customer token: a double-clicked Cancel resumes, never forks.
+        Index("uq_sessions_open_token", "app_id", "token_digest", unique=True,
+              postgresql_where=text("outcome IS NULL"), sqlite_where=text("outcome IS NULL")),
+        CheckConstraint("mode IN ('live', 'test')", name="mode"),
+        CheckConstraint(
+            "step IN ('payment_recovery', 'survey', 'offers', 'confirm', 'done')", name="step"
+        ),
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN "
+            "('saved', 'withdrawn', 'cancelled', 'recovered', 'abandoned')",
+            name="outcome",
+        ),
+        # One outcome, stamped once: a decided session is done and a done session is decided.
+        CheckConstraint("(outcome IS NULL) = (outcome_at IS NULL)", name="outcome_stamp"),
+        CheckConstraint("(outcome IS NULL) = (step <> 'done')", name="outcome_step"),
+        CheckConstraint(
+            "outcome <> 'saved' OR accepted_offer_key IS NOT NULL", name="saved_has_offer"
+        ),
+        CheckConstraint("mrr >= 0", name="mrr_non_negative"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ses"))
+    app_id: Mapped[str] = mapped_column(ForeignKey("apps.id"))
+    mode: Mapped[str] = mapped_column(String(8))
+    customer: Mapped[str] = mapped_column(String(200))
+    subscription: Mapped[str] = mapped_column(String(200))
+    token_digest: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    country: Mapped[str | None] = mapped_column(String(8))
+    attributes: Mapped[dict] = mapped_column(JSONType, default=dict)
+    snapshot: Mapped[dict] = mapped_column(JSONType)
+    currency: Mapped[str] = mapped_column(String(3))
+    mrr: Mapped[int]
+    compliance_mode: Mapped[str] = mapped_column(String(16))
+    max_offers: Mapped[int]
+    step: Mapped[str] = mapped_column(String(20))
+    reason_key: Mapped[str | None] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(Text)
+    classification: Mapped[dict | None] = mapped_column(JSONType)
+    rule_set_version: Mapped[int | None]
+    rule_id: Mapped[str | None] = mapped_column(String(64))
+    experiment_key: Mapped[str | None] = mapped_column(String(64))
+    variant: Mapped[str | None] = mapped_column(String(64))
+    # Offer keys chosen at answer time, in presentation order; offer_index points at the one shown.
+    offer_keys: Mapped[list] = mapped_column(JSONType, default=list)
+    offer_index: Mapped[int] = mapped_column(default=0)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_offer_key: Mapped[str | None] = mapped_column(String(64))
+    horizon_months: Mapped[int | None]
+    saved_mrr: Mapped[int | None]
+    projected_revenue: Mapped[int | None]
+    offer_cost: Mapped[int | None]
+    # The response of the terminal call, replayed verbatim when the call is repeated.
+    result: Mapped[dict | None] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+
+class SessionEvent(db.Model):
+    """One step of a session; rows are only ever inserted (triggers refuse changes)."""
+
+    __tablename__ = "session_events"
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq"),
+        ForeignKeyConstraint(
+            ["app_id", "session_id"],
+            ["sessions.app_id", "sessions.id"],
+            name="fk_session_events_session_same_app",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[str] = mapped_column(ForeignKey("apps.id"))
+    session_id: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int]
+    type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSONType, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

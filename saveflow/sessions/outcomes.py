@@ -1,0 +1,135 @@
+"""Terminal transitions: accept, withdraw, cancel, abandon — each exactly once per session.
+
+A repeated call with the same meaning returns the stored result; any other call on a finished
+session is a conflict. The outcome is written with a compare-and-set so two racing requests
+cannot both finish a session.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import update
+
+from saveflow.apps.models import App
+from saveflow.billing.base import provider_for
+from saveflow.errors import APIError
+from saveflow.extensions import db
+from saveflow.offers import service as offers
+from saveflow.offers.models import OfferAcceptance
+from saveflow.reports.revenue import projected_revenue
+from saveflow.sessions import present
+from saveflow.sessions.events import audit, record
+from saveflow.sessions.flow import presented_position, conflict
+from saveflow.sessions.models import Session
+
+
+def _replay(session: Session, outcome: str, offer_key: str | None = None) -> dict:
+    """Return the stored result if this call repeats the one that finished the session."""
+    if session.outcome == outcome and session.accepted_offer_key == offer_key:
+        return session.result
+    raise conflict(f"This session has ended with outcome {session.outcome!r}.")
+
+
+def _finish(session: Session, outcome: str, result: dict, now: datetime, **values) -> dict:
+    """Stamp the one outcome of a session, or fail if another request got there first."""
+    done = db.session.execute(
+        update(Session)
+        .where(Session.id == session.id, Session.outcome.is_(None))
+        .values(outcome=outcome, outcome_at=now, step="done", result=result,
+                last_seen_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise conflict("This session was finished by another request.")
+    db.session.expire(session)
+    record(session, outcome, {k: v for k, v in result.items() if k != "session_id"}, at=now)
+    return result
+
+
+def _horizon(app: App) -> int:
+    return int(app.settings.get("horizon_months") or current_app.config["SAVEFLOW_HORIZON_MONTHS"])
+
+
+def _revenue_values(app: App, session: Session, offer=None) -> dict:
+    booked = projected_revenue(session.snapshot, offer and offer.type,
+                               offer and offer.params, _horizon(app))
+    return {"saved_mrr": booked.saved_mrr, "projected_revenue": booked.projected_revenue,
+            "offer_cost": booked.offer_cost, "horizon_months": booked.horizon_months}
+
+
+def accept(app: App, session: Session, offer_key: str, now: datetime) -> dict:
+    """Apply the offer on show in billing (once) and book the save."""
+    if not session.is_open:
+        return _replay(session, "saved", offer_key)
+    position = presented_position(app, session, offer_key)
+    if position != session.offer_index:
+        raise conflict("That offer was already declined.")
+    offer = offers.find_offer(app.id, offer_key)
+    key = f"saveflow:{session.id}:accept"
+    effect = provider_for(app).apply_offer(app, session, offers.spec(offer), key, now)
+    revenue = _revenue_values(app, session, offer)
+    db.session.add(OfferAcceptance(
+        app_id=app.id, session_id=session.id, customer=session.customer, mode=session.mode,
+        offer_key=offer.key, offer_type=offer.type, provider=effect.provider,
+        status=effect.status, effect=effect.to_dict(), idempotency_key=key, accepted_at=now,
+    ))
+    card = present.offer_card(offer, session.snapshot, session.locale, session.attributes, now)
+    result = {"outcome": "saved", "session_id": session.id, "offer": card,
+              "effective": effect.to_dict(), "saved_revenue": _public_revenue(session, revenue)}
+    audit(app.id, f"customer:{session.customer}", "offer_accepted", f"session:{session.id}",
+          {"offer": offer.key, "effect": effect.to_dict()})
+    return _finish(session, "saved", result, now, accepted_offer_key=offer.key, **revenue)
+
+
+def withdraw(app: App, session: Session, now: datetime) -> dict:
+    """Keep the subscription as it is; counts as a deflection with no offer cost."""
+    if not session.is_open:
+        return _replay(session, "withdrawn")
+    revenue = _revenue_values(app, session)
+    result = {"outcome": "withdrawn", "session_id": session.id,
+              "saved_revenue": _public_revenue(session, revenue)}
+    audit(app.id, f"customer:{session.customer}", "withdrawn", f"session:{session.id}")
+    return _finish(session, "withdrawn", result, now, **revenue)
+
+
+def cancel(app: App, session: Session, now: datetime) -> dict:
+    """Cancel in billing, at period end unless the app cancels immediately."""
+    if not session.is_open:
+        return _replay(session, "cancelled")
+    immediately = bool(app.settings.get("cancel_immediately"))
+    effect = provider_for(app).cancel(app, session, immediately,
+                                      f"saveflow:{session.id}:cancel", now)
+    result = {"outcome": "cancelled", "session_id": session.id,
+              "effective_at": effect.details.get("effective_at"),
+              "effective": effect.to_dict()}
+    audit(app.id, f"customer:{session.customer}", "cancelled", f"session:{session.id}",
+          {"effect": effect.to_dict(), "step": session.step})
+    return _finish(session, "cancelled", result, now)
+
+
+def abandon(app: App, session: Session, now: datetime, why: str = "closed") -> dict:
+    """Close the session without a decision; never counted as a save."""
+    if not session.is_open:
+        return _replay(session, "abandoned")
+    result = {"outcome": "abandoned", "session_id": session.id, "why": why}
+    return _finish(session, "abandoned", result, now)
+
+
+def expire_if_idle(app: App, session: Session, now: datetime) -> bool:
+    """Abandon an open session idle past the limit; return whether it was."""
+    idle = timedelta(minutes=current_app.config["SAVEFLOW_IDLE_MINUTES"])
+    if session.is_open and now - session.last_seen_at > idle:
+        abandon(app, session, session.last_seen_at + idle, why="idle")
+        return True
+    return False
+
+
+def _public_revenue(session: Session, revenue: dict) -> dict:
+    return {"currency": session.currency, **revenue}
+
+
+def reject_closed(session: Session) -> None:
+    """Refuse a non-terminal call on a finished session."""
+    if not session.is_open:
+        raise APIError(409, f"This session has ended with outcome {session.outcome!r}.")
