@@ -22,8 +22,11 @@ DEMO_DOWNGRADES = {"pro": {"plan": "starter", "name": "Starter", "amount": 1900}
 
 
 def _app_or_fail(app_id: str | None) -> App:
-    app = db.session.get(App, app_id) if app_id else db.session.scalar(
-        select(App).order_by(App.created_at).limit(1))
+    app = (
+        db.session.get(App, app_id)
+        if app_id
+        else db.session.scalar(select(App).order_by(App.created_at).limit(1))
+    )
     if app is None:
         raise click.ClickException(f"no app {app_id!r}; run `flask saveflow init` first")
     return app
@@ -45,8 +48,11 @@ def init(as_json: bool, name: str) -> None:
         app = create_app_with_defaults(name, DEMO_ORIGINS, downgrade_targets=DEMO_DOWNGRADES)
         db.session.commit()
     if as_json:
-        click.echo(json.dumps({"app_id": app.id, "secret": app.live_secret,
-                               "test_secret": app.test_secret}))
+        click.echo(
+            json.dumps(
+                {"app_id": app.id, "secret": app.live_secret, "test_secret": app.test_secret}
+            )
+        )
         return
     click.echo(f"{'Created' if created else 'Found'} app {app.name!r}")
     click.echo(f"  app_id       {app.id}")
@@ -70,15 +76,25 @@ def classify_cmd(text: str, locale: str | None) -> None:
 @click.option("--subscription", required=True)
 @click.option("--mode", type=click.Choice(["test", "live"]), default="live", show_default=True)
 @click.option("--snapshot", default=None, help="Subscription snapshot as JSON (provider none).")
-@click.option("--ttl", default=900, show_default=True, type=click.IntRange(1, 3600),
-              help="Seconds until the token expires (at most 3600).")
+@click.option(
+    "--ttl",
+    default=900,
+    show_default=True,
+    type=click.IntRange(1, 3600),
+    help="Seconds until the token expires (at most 3600).",
+)
 def sign_token(app_id, customer, subscription, mode, snapshot, ttl) -> None:
     """Print a signed customer token, as the host's server would make it."""
     from saveflow.sessions.tokens import sign
 
     app = _app_or_fail(app_id)
-    claims = {"app": app.id, "customer": customer, "subscription": subscription,
-              "mode": mode, "exp": int(time.time()) + ttl}
+    claims = {
+        "app": app.id,
+        "customer": customer,
+        "subscription": subscription,
+        "mode": mode,
+        "exp": int(time.time()) + ttl,
+    }
     if snapshot is not None:
         try:
             claims["snapshot"] = json.loads(snapshot)
@@ -125,7 +141,8 @@ def rules_import(file: str, app_id: str | None, draft: bool, note: str | None) -
     try:
         document = json.loads(raw)
         row = (service.save_draft if draft else service.import_and_publish)(
-            app.id, document, "cli", note)
+            app.id, document, "cli", note
+        )
     except (ValueError, ValidationError) as exc:
         detail = exc.messages if isinstance(exc, ValidationError) else str(exc)
         raise click.ClickException(f"rule set rejected: {json.dumps(detail)}") from None

@@ -5,8 +5,8 @@ import sqlite3
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, event
-from sqlalchemy.engine import Engine
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")

@@ -16,13 +16,25 @@ from saveflow.sessions.events import audit
 def seed_taxonomy(app: App) -> None:
     """Give an app the SPEC §3 categories and one survey reason per category."""
     for position, cat in enumerate(CATEGORIES.values()):
-        row = ReasonCategory(app_id=app.id, key=cat.key, voluntary=cat.voluntary,
-                             influenceable=cat.influenceable, labels=dict(cat.labels))
+        row = ReasonCategory(
+            app_id=app.id,
+            key=cat.key,
+            voluntary=cat.voluntary,
+            influenceable=cat.influenceable,
+            labels=dict(cat.labels),
+        )
         db.session.add(row)
         db.session.flush()
-        db.session.add(Reason(app_id=app.id, key=cat.key, category_id=row.id,
-                              labels=dict(cat.labels), position=position,
-                              follow_up=FOLLOW_UP.get(cat.key, "none")))
+        db.session.add(
+            Reason(
+                app_id=app.id,
+                key=cat.key,
+                category_id=row.id,
+                labels=dict(cat.labels),
+                position=position,
+                follow_up=FOLLOW_UP.get(cat.key, "none"),
+            )
+        )
 
 
 def seed_offers(app: App, downgrade_targets: dict | None = None) -> None:
@@ -30,17 +42,33 @@ def seed_offers(app: App, downgrade_targets: dict | None = None) -> None:
     for spec in deepcopy(DEFAULT_OFFERS):
         if spec["type"] == "downgrade" and downgrade_targets:
             spec["params"]["targets"] = downgrade_targets
-        db.session.add(Offer(app_id=app.id, key=spec["key"], type=spec["type"],
-                             params=spec["params"], copy=spec["copy"]))
+        db.session.add(
+            Offer(
+                app_id=app.id,
+                key=spec["key"],
+                type=spec["type"],
+                params=spec["params"],
+                copy=spec["copy"],
+            )
+        )
     db.session.flush()
 
 
-def create_app_with_defaults(name: str, allowed_origins=(), compliance_mode: str = "standard",
-                             settings: dict | None = None,
-                             downgrade_targets: dict | None = None, actor: str = "cli") -> App:
+def create_app_with_defaults(
+    name: str,
+    allowed_origins=(),
+    compliance_mode: str = "standard",
+    settings: dict | None = None,
+    downgrade_targets: dict | None = None,
+    actor: str = "cli",
+) -> App:
     """Create an app ready to run flows: taxonomy, offers and a published rule set."""
-    app = App(name=name, allowed_origins=list(allowed_origins), compliance_mode=compliance_mode,
-              settings=settings or {})
+    app = App(
+        name=name,
+        allowed_origins=list(allowed_origins),
+        compliance_mode=compliance_mode,
+        settings=settings or {},
+    )
     db.session.add(app)
     db.session.flush()
     seed_taxonomy(app)

@@ -15,8 +15,12 @@ class Effect:
     details: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"provider": self.provider, "status": self.status, "action": self.action,
-                **self.details}
+        return {
+            "provider": self.provider,
+            "status": self.status,
+            "action": self.action,
+            **self.details,
+        }
 
 
 class BillingProvider(Protocol):
@@ -28,8 +32,9 @@ class BillingProvider(Protocol):
     def apply_offer(self, app, session, offer, idempotency_key: str, now: datetime) -> Effect:
         """Apply an accepted offer exactly once per idempotency key."""
 
-    def cancel(self, app, session, immediately: bool, idempotency_key: str,
-               now: datetime) -> Effect:
+    def cancel(
+        self, app, session, immediately: bool, idempotency_key: str, now: datetime
+    ) -> Effect:
         """Cancel the subscription at period end (or now) exactly once per idempotency key."""
 
 

@@ -47,8 +47,13 @@ class RuleSet(db.Model):
     __table_args__ = (
         UniqueConstraint("app_id", "version"),
         CheckConstraint("status IN ('draft', 'published')", name="status"),
-        Index("uq_rule_sets_one_draft", "app_id", unique=True,
-              postgresql_where=text("status = 'draft'"), sqlite_where=text("status = 'draft'")),
+        Index(
+            "uq_rule_sets_one_draft",
+            "app_id",
+            unique=True,
+            postgresql_where=text("status = 'draft'"),
+            sqlite_where=text("status = 'draft'"),
+        ),
         CheckConstraint(
             "(status = 'published') = (published_at IS NOT NULL)", name="published_stamp"
         ),

@@ -91,13 +91,24 @@ def rollback(app_id: str, to_version: int, actor: str) -> RuleSet:
         # The draft keeps its content and moves above the restored version.
         pending.version = number + 1
         db.session.flush()
-    row = RuleSet(app_id=app_id, version=number, status="published",
-                  document=old.document, note=f"rollback to version {to_version}",
-                  created_by=actor, published_at=utcnow())
+    row = RuleSet(
+        app_id=app_id,
+        version=number,
+        status="published",
+        document=old.document,
+        note=f"rollback to version {to_version}",
+        created_by=actor,
+        published_at=utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
-    audit(app_id, actor, "rules.rolled_back", f"rule_set:{row.version}",
-          {"restored_version": to_version})
+    audit(
+        app_id,
+        actor,
+        "rules.rolled_back",
+        f"rule_set:{row.version}",
+        {"restored_version": to_version},
+    )
     return row
 
 
@@ -111,8 +122,11 @@ def acceptance_history(app_id: str, customer: str, mode: str) -> dict:
     """Return offer type → when this customer last accepted an offer of that type."""
     rows = db.session.execute(
         select(OfferAcceptance.offer_type, func.max(OfferAcceptance.accepted_at))
-        .where(OfferAcceptance.app_id == app_id, OfferAcceptance.customer == customer,
-               OfferAcceptance.mode == mode)
+        .where(
+            OfferAcceptance.app_id == app_id,
+            OfferAcceptance.customer == customer,
+            OfferAcceptance.mode == mode,
+        )
         .group_by(OfferAcceptance.offer_type)
     )
     return {offer_type: at for offer_type, at in rows}

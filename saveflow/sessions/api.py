@@ -52,7 +52,7 @@ def load_session(for_update: bool = True, token: str | None = None) -> tuple[App
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise APIError(401, "Send the session token as `Authorization: Bearer <token>`.")
-        token = header[len("Bearer "):].strip()
+        token = header[len("Bearer ") :].strip()
     query = select(Session).where(Session.id == session_id)
     session = db.session.scalar(query.with_for_update() if for_update else query)
     # A wrong token and an unknown id look the same, so ids cannot be probed.
@@ -89,8 +89,9 @@ def _preflight_origins() -> list[str]:
         app_id = db.session.scalar(select(Session.app_id).where(Session.id == session_id))
         app = db.session.get(App, app_id) if app_id else None
         return app.allowed_origins if app else []
-    return sorted({o for origins in db.session.scalars(select(App.allowed_origins))
-                   for o in origins or []})
+    return sorted(
+        {o for origins in db.session.scalars(select(App.allowed_origins)) for o in origins or []}
+    )
 
 
 @bp.post("")
@@ -104,8 +105,14 @@ def start():
         raise APIError(403, f"Origin {origin} is not allowed for this app.", code="origin")
     g.cors_origins = app.allowed_origins or []
     now = utcnow()
-    session, created = flow.start(app, data["token"], data["locale"], data["attributes"],
-                                  request.headers.get("Accept-Language"), now)
+    session, created = flow.start(
+        app,
+        data["token"],
+        data["locale"],
+        data["attributes"],
+        request.headers.get("Accept-Language"),
+        now,
+    )
     db.session.commit()
     payload = {"session_token": session_token(session.id), **flow.state(session, app, now)}
     return jsonify(payload), 201 if created else 200

@@ -12,8 +12,13 @@ def record(session, type_: str, data: dict | None = None, at=None) -> SessionEve
     last = db.session.scalar(
         select(func.max(SessionEvent.seq)).where(SessionEvent.session_id == session.id)
     )
-    event = SessionEvent(app_id=session.app_id, session_id=session.id, seq=(last or 0) + 1,
-                         type=type_, data=data or {})
+    event = SessionEvent(
+        app_id=session.app_id,
+        session_id=session.id,
+        seq=(last or 0) + 1,
+        type=type_,
+        data=data or {},
+    )
     if at is not None:
         event.at = at
     db.session.add(event)
@@ -21,10 +26,17 @@ def record(session, type_: str, data: dict | None = None, at=None) -> SessionEve
     return event
 
 
-def audit(app_id: str, actor: str, action: str, target: str, data: dict | None = None,
-          note: str | None = None) -> AuditEntry:
+def audit(
+    app_id: str,
+    actor: str,
+    action: str,
+    target: str,
+    data: dict | None = None,
+    note: str | None = None,
+) -> AuditEntry:
     """Append an entry to the app's audit log."""
-    entry = AuditEntry(app_id=app_id, actor=actor, action=action, target=target,
-                       data=data or {}, note=note)
+    entry = AuditEntry(
+        app_id=app_id, actor=actor, action=action, target=target, data=data or {}, note=note
+    )
     db.session.add(entry)
     return entry

@@ -15,7 +15,7 @@ from saveflow.errors import APIError
 from saveflow.extensions import db
 from saveflow.i18n import choose_locale
 from saveflow.offers import service as offers
-from saveflow.offers.rules import Context, evaluate, policy_from_settings
+from saveflow.offers.rules import Context, Decision, evaluate, policy_from_settings
 from saveflow.reasons.classify import classify
 from saveflow.reasons.models import Reason
 from saveflow.reports.revenue import mrr
@@ -45,20 +45,30 @@ def compliance_mode(app: App, country: str | None) -> str:
 
 def active_reasons(app_id: str) -> list[Reason]:
     """Return an app's survey reasons in display order."""
-    return list(db.session.scalars(
-        select(Reason).where(Reason.app_id == app_id, Reason.active).order_by(Reason.position)
-    ))
+    return list(
+        db.session.scalars(
+            select(Reason).where(Reason.app_id == app_id, Reason.active).order_by(Reason.position)
+        )
+    )
 
 
-def start(app: App, token: str, locale: str | None, attributes: dict,
-          accept_language: str | None, now: datetime) -> tuple[Session, bool]:
+def start(
+    app: App,
+    token: str,
+    locale: str | None,
+    attributes: dict,
+    accept_language: str | None,
+    now: datetime,
+) -> tuple[Session, bool]:
     """Start a session from a customer token; the same token resumes its open session."""
-    claims = tokens.verify(token, app.id, app.secret_for,
-                           current_app.config["SAVEFLOW_TOKEN_MAX_TTL"], now.timestamp())
+    claims = tokens.verify(
+        token, app.id, app.secret_for, current_app.config["SAVEFLOW_TOKEN_MAX_TTL"], now.timestamp()
+    )
     digest = tokens.digest(token)
     existing = db.session.scalar(
-        select(Session).where(Session.app_id == app.id, Session.token_digest == digest,
-                              Session.outcome.is_(None))
+        select(Session).where(
+            Session.app_id == app.id, Session.token_digest == digest, Session.outcome.is_(None)
+        )
     )
     if existing is not None:
         return existing, False
@@ -67,24 +77,35 @@ def start(app: App, token: str, locale: str | None, attributes: dict,
     mode = compliance_mode(app, country if isinstance(country, str) else None)
     policy = policy_from_settings(app.settings, mode)
     session = Session(
-        app_id=app.id, mode=claims["mode"], customer=claims["customer"],
-        subscription=claims["subscription"], token_digest=digest,
+        app_id=app.id,
+        mode=claims["mode"],
+        customer=claims["customer"],
+        subscription=claims["subscription"],
+        token_digest=digest,
         locale=choose_locale(locale, accept_language, app.locales, app.default_locale),
-        country=country[:8] if isinstance(country, str) else None, attributes=attributes,
-        snapshot=snapshot, currency=snapshot["currency"], mrr=mrr(snapshot),
-        compliance_mode=mode, max_offers=policy.max_offers,
+        country=country.upper()[:8] if isinstance(country, str) else None,
+        attributes=attributes,
+        snapshot=snapshot,
+        currency=snapshot["currency"],
+        mrr=mrr(snapshot),
+        compliance_mode=mode,
+        max_offers=policy.max_offers,
         step="payment_recovery" if snapshot["status"] in PAST_DUE else "survey",
-        created_at=now, last_seen_at=now,
+        created_at=now,
+        last_seen_at=now,
     )
     db.session.add(session)
     db.session.flush()
-    record(session, "started", {"mode": session.mode, "step": session.step,
-                                "compliance": mode, "mrr": session.mrr}, at=now)
+    record(
+        session,
+        "started",
+        {"mode": session.mode, "step": session.step, "compliance": mode, "mrr": session.mrr},
+        at=now,
+    )
     return session, True
 
 
-def answer(app: App, session: Session, reason_key: str, comment: str | None,
-           now: datetime) -> dict:
+def answer(app: App, session: Session, reason_key: str, comment: str | None, now: datetime) -> dict:
     """Record the survey answer, classify it and choose the offers to present."""
     if session.reason_key is not None or not session.is_open:
         if session.reason_key == reason_key and session.comment == comment:
@@ -94,45 +115,57 @@ def answer(app: App, session: Session, reason_key: str, comment: str | None,
     if reason is None:
         raise APIError(422, "Unknown reason.", errors={"reason_id": [f"No reason {reason_key!r}."]})
     if reason.follow_up == "required" and not comment:
-        raise APIError(422, "This reason needs a comment.",
-                       errors={"comment": ["Tell us a little more for this reason."]})
-    result = classify(reason.category.key, comment, session.snapshot.get("status"),
-                      session.locale).to_dict()
+        raise APIError(
+            422,
+            "This reason needs a comment.",
+            errors={"comment": ["Tell us a little more for this reason."]},
+        )
+    result = classify(
+        reason.category.key, comment, session.snapshot.get("status"), session.locale
+    ).to_dict()
     decision = decide(app, session, result, now)
     session.reason_key, session.comment, session.classification = reason_key, comment, result
     session.offer_keys, session.offer_index = list(decision.offers), 0
     session.rule_id, session.variant = decision.rule_id, decision.variant
     session.step = "offers" if decision.offers else "confirm"
-    record(session, "answered", {"reason": reason_key, "comment": comment,
-                                 "classification": result}, at=now)
+    record(
+        session,
+        "answered",
+        {"reason": reason_key, "comment": comment, "classification": result},
+        at=now,
+    )
     record(session, "offers_decided", decision.to_dict(), at=now)
     if decision.offers:
-        audit(app.id, f"customer:{session.customer}", "save_attempt", f"session:{session.id}",
-              {"offers": list(decision.offers), "compliance": session.compliance_mode})
+        audit(
+            app.id,
+            f"customer:{session.customer}",
+            "save_attempt",
+            f"session:{session.id}",
+            {"offers": list(decision.offers), "compliance": session.compliance_mode},
+        )
     return answer_payload(session, now)
 
 
 def decide(app: App, session: Session, classification: dict, now: datetime):
     """Run the published rule set for this session and remember which version ran."""
-    from saveflow.offers.rules import Decision
-
     rule_set = offers.published(app.id)
     if rule_set is None or session.max_offers == 0:
         return Decision(rule_id=None, variant=None, offers=(), skipped=())
     session.rule_set_version = rule_set.version
     context = Context(
-        customer=session.customer, classification=classification,
+        customer=session.customer,
+        classification=classification,
         snapshot={**session.snapshot, "started_at": _parse(session.snapshot.get("started_at"))},
-        mrr=session.mrr, locale=session.locale, country=session.country,
+        mrr=session.mrr,
+        locale=session.locale,
+        country=session.country,
         attributes=session.attributes,
-        history=offers.acceptance_history(app.id, session.customer, session.mode), now=now,
+        history=offers.acceptance_history(app.id, session.customer, session.mode),
+        now=now,
     )
     policy = policy_from_settings(app.settings, session.compliance_mode)
-    decision = evaluate(rule_set.document, context, offers.offer_specs(app.id), policy,
-                        seed=app.id)
-    experiment = next((r.get("experiment") for r in rule_set.document.get("rules", [])
-                       if r.get("id") == decision.rule_id), None)
-    session.experiment_key = experiment.get("key") if experiment else None
+    decision = evaluate(rule_set.document, context, offers.offer_specs(app.id), policy, seed=app.id)
+    session.experiment_key = decision.experiment
     return decision
 
 
@@ -156,9 +189,11 @@ def offer_cards(session: Session, now: datetime) -> list[dict]:
 
 
 def answer_payload(session: Session, now: datetime) -> dict:
-    payload = {"step": session.step,
-               "classification": present.classification(session.classification),
-               "offers": offer_cards(session, now)}
+    payload = {
+        "step": session.step,
+        "classification": present.classification(session.classification),
+        "offers": offer_cards(session, now),
+    }
     if (session.classification or {}).get("category") == "payment_problem":
         payload["payment_recovery"] = present.payment_recovery(session.snapshot, session.locale)
     return payload
@@ -190,12 +225,16 @@ def presented_position(app: App, session: Session, offer_key: str) -> int:
 def state(session: Session, app: App, now: datetime) -> dict:
     """Return everything the widget needs to resume a session."""
     payload = {
-        "session_id": session.id, "mode": session.mode, "locale": session.locale,
-        "step": session.step, "outcome": session.outcome,
+        "session_id": session.id,
+        "mode": session.mode,
+        "locale": session.locale,
+        "step": session.step,
+        "outcome": session.outcome,
         "compliance": compliance(session),
         "survey": present.survey(app, active_reasons(app.id), session.locale, session.id),
         "classification": present.classification(session.classification),
-        "offers": offer_cards(session, now), "result": session.result,
+        "offers": offer_cards(session, now),
+        "result": session.result,
     }
     if session.step == "payment_recovery":
         payload["payment_recovery"] = present.payment_recovery(session.snapshot, session.locale)
@@ -203,5 +242,8 @@ def state(session: Session, app: App, now: datetime) -> dict:
 
 
 def compliance(session: Session) -> dict:
-    return {"mode": session.compliance_mode, "max_offers": session.max_offers,
-            "survey_required": False}
+    return {
+        "mode": session.compliance_mode,
+        "max_offers": session.max_offers,
+        "survey_required": False,
+    }

@@ -28,8 +28,14 @@ class Session(db.Model):
         Index("ix_sessions_app_created", "app_id", "created_at"),
         Index("ix_sessions_app_customer", "app_id", "customer"),
         # One open session per customer token: a double-clicked Cancel resumes, never forks.
-        Index("uq_sessions_open_token", "app_id", "token_digest", unique=True,
-              postgresql_where=text("outcome IS NULL"), sqlite_where=text("outcome IS NULL")),
+        Index(
+            "uq_sessions_open_token",
+            "app_id",
+            "token_digest",
+            unique=True,
+            postgresql_where=text("outcome IS NULL"),
+            sqlite_where=text("outcome IS NULL"),
+        ),
         CheckConstraint("mode IN ('live', 'test')", name="mode"),
         CheckConstraint(
             "step IN ('payment_recovery', 'survey', 'offers', 'confirm', 'done')", name="step"

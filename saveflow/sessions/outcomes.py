@@ -19,7 +19,7 @@ from saveflow.offers.models import OfferAcceptance
 from saveflow.reports.revenue import projected_revenue
 from saveflow.sessions import present
 from saveflow.sessions.events import audit, record
-from saveflow.sessions.flow import presented_position, conflict
+from saveflow.sessions.flow import conflict, presented_position
 from saveflow.sessions.models import Session
 
 
@@ -35,8 +35,9 @@ def _finish(session: Session, outcome: str, result: dict, now: datetime, **value
     done = db.session.execute(
         update(Session)
         .where(Session.id == session.id, Session.outcome.is_(None))
-        .values(outcome=outcome, outcome_at=now, step="done", result=result,
-                last_seen_at=now, **values)
+        .values(
+            outcome=outcome, outcome_at=now, step="done", result=result, last_seen_at=now, **values
+        )
         .execution_options(synchronize_session=False)
     )
     if done.rowcount != 1:
@@ -52,10 +53,15 @@ def _horizon(app: App) -> int:
 
 
 def _revenue_values(app: App, session: Session, offer=None) -> dict:
-    booked = projected_revenue(session.snapshot, offer and offer.type,
-                               offer and offer.params, _horizon(app))
-    return {"saved_mrr": booked.saved_mrr, "projected_revenue": booked.projected_revenue,
-            "offer_cost": booked.offer_cost, "horizon_months": booked.horizon_months}
+    booked = projected_revenue(
+        session.snapshot, offer and offer.type, offer and offer.params, _horizon(app)
+    )
+    return {
+        "saved_mrr": booked.saved_mrr,
+        "projected_revenue": booked.projected_revenue,
+        "offer_cost": booked.offer_cost,
+        "horizon_months": booked.horizon_months,
+    }
 
 
 def accept(app: App, session: Session, offer_key: str, now: datetime) -> dict:
@@ -69,16 +75,36 @@ def accept(app: App, session: Session, offer_key: str, now: datetime) -> dict:
     key = f"saveflow:{session.id}:accept"
     effect = provider_for(app).apply_offer(app, session, offers.spec(offer), key, now)
     revenue = _revenue_values(app, session, offer)
-    db.session.add(OfferAcceptance(
-        app_id=app.id, session_id=session.id, customer=session.customer, mode=session.mode,
-        offer_key=offer.key, offer_type=offer.type, provider=effect.provider,
-        status=effect.status, effect=effect.to_dict(), idempotency_key=key, accepted_at=now,
-    ))
+    db.session.add(
+        OfferAcceptance(
+            app_id=app.id,
+            session_id=session.id,
+            customer=session.customer,
+            mode=session.mode,
+            offer_key=offer.key,
+            offer_type=offer.type,
+            provider=effect.provider,
+            status=effect.status,
+            effect=effect.to_dict(),
+            idempotency_key=key,
+            accepted_at=now,
+        )
+    )
     card = present.offer_card(offer, session.snapshot, session.locale, session.attributes, now)
-    result = {"outcome": "saved", "session_id": session.id, "offer": card,
-              "effective": effect.to_dict(), "saved_revenue": _public_revenue(session, revenue)}
-    audit(app.id, f"customer:{session.customer}", "offer_accepted", f"session:{session.id}",
-          {"offer": offer.key, "effect": effect.to_dict()})
+    result = {
+        "outcome": "saved",
+        "session_id": session.id,
+        "offer": card,
+        "effective": effect.to_dict(),
+        "saved_revenue": _public_revenue(session, revenue),
+    }
+    audit(
+        app.id,
+        f"customer:{session.customer}",
+        "offer_accepted",
+        f"session:{session.id}",
+        {"offer": offer.key, "effect": effect.to_dict()},
+    )
     return _finish(session, "saved", result, now, accepted_offer_key=offer.key, **revenue)
 
 
@@ -87,8 +113,11 @@ def withdraw(app: App, session: Session, now: datetime) -> dict:
     if not session.is_open:
         return _replay(session, "withdrawn")
     revenue = _revenue_values(app, session)
-    result = {"outcome": "withdrawn", "session_id": session.id,
-              "saved_revenue": _public_revenue(session, revenue)}
+    result = {
+        "outcome": "withdrawn",
+        "session_id": session.id,
+        "saved_revenue": _public_revenue(session, revenue),
+    }
     audit(app.id, f"customer:{session.customer}", "withdrawn", f"session:{session.id}")
     return _finish(session, "withdrawn", result, now, **revenue)
 
@@ -98,13 +127,22 @@ def cancel(app: App, session: Session, now: datetime) -> dict:
     if not session.is_open:
         return _replay(session, "cancelled")
     immediately = bool(app.settings.get("cancel_immediately"))
-    effect = provider_for(app).cancel(app, session, immediately,
-                                      f"saveflow:{session.id}:cancel", now)
-    result = {"outcome": "cancelled", "session_id": session.id,
-              "effective_at": effect.details.get("effective_at"),
-              "effective": effect.to_dict()}
-    audit(app.id, f"customer:{session.customer}", "cancelled", f"session:{session.id}",
-          {"effect": effect.to_dict(), "step": session.step})
+    effect = provider_for(app).cancel(
+        app, session, immediately, f"saveflow:{session.id}:cancel", now
+    )
+    result = {
+        "outcome": "cancelled",
+        "session_id": session.id,
+        "effective_at": effect.details.get("effective_at"),
+        "effective": effect.to_dict(),
+    }
+    audit(
+        app.id,
+        f"customer:{session.customer}",
+        "cancelled",
+        f"session:{session.id}",
+        {"effect": effect.to_dict(), "step": session.step},
+    )
     return _finish(session, "cancelled", result, now)
 
 

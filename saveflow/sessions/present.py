@@ -20,8 +20,7 @@ RECOVERY_COPY = {
 def survey(app, reasons, locale: str, session_id: str) -> dict:
     """Return the survey: question and reasons, shuffled per session if the app asks for it."""
     items = [
-        {"id": r.key, "label": pick(r.labels, locale), "follow_up": r.follow_up}
-        for r in reasons
+        {"id": r.key, "label": pick(r.labels, locale), "follow_up": r.follow_up} for r in reasons
     ]
     if app.settings.get("randomize_reasons"):
         # Order bias is real in surveys; "other" stays last where people look for it.
@@ -34,32 +33,50 @@ def survey(app, reasons, locale: str, session_id: str) -> dict:
 
 def payment_recovery(snapshot: dict, locale: str) -> dict:
     """Return the payment-recovery step for a past-due subscription."""
-    return {"message": RECOVERY_COPY[locale], "url": snapshot.get("update_payment_url"),
-            "status": snapshot.get("status")}
+    return {
+        "message": RECOVERY_COPY[locale],
+        "url": snapshot.get("update_payment_url"),
+        "status": snapshot.get("status"),
+    }
 
 
 def offer_terms(offer, snapshot: dict, now: datetime) -> dict:
     """Spell out what the customer gets: price after discount, resume date, new plan price."""
     params = offer.params
-    money = {"currency": snapshot["currency"], "interval": snapshot["interval"],
-             "interval_count": snapshot["interval_count"]}
+    money = {
+        "currency": snapshot["currency"],
+        "interval": snapshot["interval"],
+        "interval_count": snapshot["interval_count"],
+    }
     per_period = snapshot["amount"] * snapshot["quantity"]
     if offer.type == "discount":
         if params.get("percent"):
             after = round_minor(Fraction(per_period * (100 - params["percent"]), 100))
         else:
             after = max(per_period - params["amount"], 0)
-        return {**money, "months": params["months"], "percent": params.get("percent"),
-                "amount_off": params.get("amount"), "price_before": per_period,
-                "price_after": after}
+        return {
+            **money,
+            "months": params["months"],
+            "percent": params.get("percent"),
+            "amount_off": params.get("amount"),
+            "price_before": per_period,
+            "price_after": after,
+        }
     if offer.type == "pause":
-        return {"months": params["months"],
-                "resumes_on": add_interval(now, "month", params["months"]).date().isoformat()}
+        return {
+            "months": params["months"],
+            "resumes_on": add_interval(now, "month", params["months"]).date().isoformat(),
+        }
     if offer.type == "downgrade":
         target = params["targets"][snapshot["plan"]]
-        return {**money, "plan": target["plan"], "plan_name": target.get("name", target["plan"]),
-                "price_before": per_period, "price_after": target["amount"] * snapshot["quantity"],
-                "mrr_after": round_minor(exact_mrr(snapshot, unit_amount=target["amount"]))}
+        return {
+            **money,
+            "plan": target["plan"],
+            "plan_name": target.get("name", target["plan"]),
+            "price_before": per_period,
+            "price_after": target["amount"] * snapshot["quantity"],
+            "mrr_after": round_minor(exact_mrr(snapshot, unit_amount=target["amount"])),
+        }
     if offer.type == "trial_extension":
         return {"days": params["days"]}
     return {"url": params.get("url")}

@@ -81,9 +81,7 @@ def verify(
     if exp <= now:
         raise _invalid("The token has expired; sign a fresh one.", code="token_expired")
     if exp > now + max_ttl + 60:  # a minute of clock skew between host and saveflow
-        raise _invalid(
-            f"The token's `exp` is more than {max_ttl} seconds ahead.", code="token_ttl"
-        )
+        raise _invalid(f"The token's `exp` is more than {max_ttl} seconds ahead.", code="token_ttl")
     for field in ("customer", "subscription"):
         value = claims.get(field)
         if not isinstance(value, str) or not value or len(value) > 200:

@@ -1,0 +1,188 @@
+"""Fixtures: an app on a migrated database (SQLite by default, PostgreSQL via TEST_DATABASE_URL)."""
+
+import json
+import os
+import shutil
+import time
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from saveflow.app import MIGRATIONS, create_app
+from saveflow.config import Config, _database_url
+from saveflow.extensions import db
+
+DEFAULT_SNAPSHOT = {
+    "plan": "pro",
+    "plan_name": "Pro",
+    "amount": 4900,
+    "currency": "usd",
+    "interval": "month",
+    "interval_count": 1,
+    "quantity": 1,
+    "status": "active",
+    "started_at": "2025-03-15T10:00:00+00:00",
+}
+DEMO_DOWNGRADES = {"pro": {"plan": "starter", "name": "Starter", "amount": 1900}}
+ORIGIN = "https://shop.example"
+
+
+def _test_url() -> str | None:
+    raw = os.environ.get("TEST_DATABASE_URL")
+    return _database_url(raw) if raw else None
+
+
+def _config(url: str) -> type[Config]:
+    class TestConfig(Config):
+        TESTING = True
+        SECRET_KEY = "test-secret-key"
+        SQLALCHEMY_DATABASE_URI = url
+
+    return TestConfig
+
+
+def _migrate(url: str) -> None:
+    app = create_app(_config(url))
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """Migrate once; yield a function that hands each test a clean database URL."""
+    url = _test_url()
+    if url is None or url.startswith("sqlite"):
+        template = tmp_path_factory.mktemp("db") / "template.db"
+        _migrate(f"sqlite:///{template}")
+        counter = iter(range(10**9))
+
+        def fresh() -> str:
+            copy = template.with_name(f"test-{next(counter)}.db")
+            shutil.copy(template, copy)
+            return f"sqlite:///{copy}"
+
+        yield "sqlite", fresh
+        return
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    _migrate(url)
+    tables = (
+        "session_events, audit_log, offer_acceptances, sessions, rule_sets, offers, "
+        "reasons, reason_categories, apps"
+    )
+
+    def fresh() -> str:
+        # TRUNCATE fires no row triggers, so the append-only guards stay in place.
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        return url
+
+    yield "postgresql", fresh
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database):
+    _kind, fresh = database
+    application = create_app(_config(fresh()))
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app):
+    """A committed app with the default taxonomy, offers and published rules."""
+    from saveflow.apps.setup import create_app_with_defaults
+
+    record = create_app_with_defaults(
+        "Acme", [ORIGIN], downgrade_targets=DEMO_DOWNGRADES, actor="test"
+    )
+    db.session.commit()
+    return record
+
+
+def make_token(
+    app_record,
+    customer="cus_1",
+    subscription="sub_1",
+    mode="live",
+    snapshot=None,
+    exp_in=600,
+    **extra,
+):
+    from saveflow.sessions.tokens import sign
+
+    claims = {
+        "app": app_record.id,
+        "customer": customer,
+        "subscription": subscription,
+        "mode": mode,
+        "exp": int(time.time()) + exp_in,
+        "snapshot": DEFAULT_SNAPSHOT if snapshot is None else snapshot,
+        **extra,
+    }
+    if snapshot is False:
+        del claims["snapshot"]
+    return sign(app_record.secret_for(mode), claims)
+
+
+class FlowActions:
+    """Drive the public API like the widget does."""
+
+    def __init__(self, client, app_record):
+        self.client = client
+        self.app = app_record
+        self.session_id = None
+        self.token = None
+
+    def start(self, locale="en", attributes=None, token=None, **token_kwargs):
+        body = {
+            "app_id": self.app.id,
+            "token": token or make_token(self.app, **token_kwargs),
+            "locale": locale,
+            "attributes": attributes or {"first_name": "Ada"},
+        }
+        response = self.client.post("/api/v1/sessions", json=body)
+        if response.status_code in (200, 201):
+            self.session_id = response.json["session_id"]
+            self.token = response.json["session_token"]
+        return response
+
+    def _headers(self):
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def post(self, path, body=None):
+        return self.client.post(
+            f"/api/v1/sessions/{self.session_id}{path}",
+            data=json.dumps(body or {}),
+            headers=self._headers(),
+            content_type="application/json",
+        )
+
+    def get(self):
+        return self.client.get(f"/api/v1/sessions/{self.session_id}", headers=self._headers())
+
+    def answer(self, reason_id, comment=None):
+        return self.post("/answer", {"reason_id": reason_id, "comment": comment})
+
+    def accept(self, offer_id):
+        return self.post(f"/offers/{offer_id}/accept")
+
+    def decline(self, offer_id):
+        return self.post(f"/offers/{offer_id}/decline")
+
+
+@pytest.fixture
+def flow(client, demo):
+    return FlowActions(client, demo)
