@@ -44,4 +44,8 @@ def pick(copy: dict, locale: str):
 def personalize(text: str, fields: dict) -> str:
     """Fill {first_name}, {plan} and {company}; a missing field leaves no stray comma behind."""
     filled = _FIELD.sub(lambda m: str(fields.get(m.group(1)) or ""), text)
-    return re.sub(r"^\s*[,,、]\s*", "", filled).strip()
+    if filled == text:
+        return text
+    cleaned = re.sub(r"^\s*[,,、]\s*", "", filled).strip()
+    # "{first_name}, let us…" without a name must still read as a sentence.
+    return cleaned[:1].upper() + cleaned[1:] if cleaned[:1].islower() else cleaned

@@ -151,7 +151,7 @@ class FlowActions:
             "app_id": self.app.id,
             "token": token or make_token(self.app, **token_kwargs),
             "locale": locale,
-            "attributes": attributes or {"first_name": "Ada"},
+            "attributes": {"first_name": "Ada"} if attributes is None else attributes,
         }
         response = self.client.post("/api/v1/sessions", json=body)
         if response.status_code in (200, 201):
