@@ -1,0 +1,187 @@
+import json
+import time
+
+import pytest
+
+from saveflow.reasons.classify import Classification, classify, classify_text, normalize
+from saveflow.reasons.lexicon import DEFAULT_LEXICON, TRAD_TO_SIMP
+from saveflow.reasons.lexicon_en import EN
+from saveflow.reasons.lexicon_zh import ZH_HANS, ZH_HANT
+from saveflow.reasons.taxonomy import CATEGORIES
+
+# --- normalize ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ＴＯＯ　Ｅｘｐｅｎｓｉｖｅ！！", "too expensiv"),  # full width, case, punctuation
+        ("I don’t   use it", "i dont use it"),  # curly apostrophe, whitespace
+        ("using, used; uses", "use use use"),
+        ("Switched to X, switching back", "switch to x switch back"),
+        ("cancelled: prices & pricing", "cancell pric pric"),
+        ("Do not use it", "dont use it"),
+        ("太貴了，不值得！", "太贵了 不值得"),  # Traditional folded, full-width punctuation
+        ("app 一直 crash…", "app 一直 crash"),
+        ("  \n ", ""),
+    ],
+)
+def test_normalize(text, expected):
+    assert normalize(text) == expected
+
+
+def test_normalize_meets_lexicon_inflections():
+    assert normalize("logged") == normalize("logging") == normalize("log")
+    assert normalize("crashes") == normalize("crashed") == normalize("crash")
+    assert normalize("companies") == normalize("company")
+
+
+# --- free text ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("not too expensive, I just don't use it", "not_using"),
+        ("It's not the price, it's that the app is so slow", "technical_issues"),
+        ("Price is fine but support never replied", "poor_support"),
+        ("not because of the price, we switched to a competitor", "switched_competitor"),
+        ("I haven't really used it", "not_using"),  # negated cue of "not using"
+        ("didn't get a response from anyone", "poor_support"),
+        ("不贵，就是用不上", "not_using"),
+        ("不是因为价格，是太难用了", "too_complex"),
+        ("价格倒不贵，就是功能太少", "missing_feature"),
+        ("太貴了", "too_expensive"),  # Traditional text, any script's phrase
+        ("太贵了 too expensive for us", "too_expensive"),
+        ("its to expensve", "too_expensive"),  # typos
+        ("card declined", "payment_problem"),
+    ],
+)
+def test_classify_text(text, category):
+    assert classify_text(text).category == category
+
+
+@pytest.mark.parametrize("text", ["isn't expensive", "it's not the price", "不贵", "不是因为价格"])
+def test_negated_phrase_does_not_count(text):
+    assert classify_text(text).category == "other"
+
+
+def test_self_negating_phrase_matches_whole_and_negation_is_dropped():
+    result = classify_text("not too expensive, I just don't use it")
+    assert result.matched == ("dont use",)
+    assert result.source == "text"
+
+
+def test_typo_tolerance_stays_narrow():
+    # Short words are never corrected ("chart" is one letter from the stem of "charge"),
+    # nor listed real words ("extensive" is one letter from "expensive").
+    assert classify_text("extensive reporting").category == "missing_feature"
+    assert classify_text("the gantt chart").category == "other"
+
+
+@pytest.mark.parametrize("text", ["meh", "asdf", "", "   ", "no comment", "。。。"])
+def test_unmatched_text_is_other(text):
+    result = classify_text(text)
+    assert (result.category, result.confidence, result.matched) == ("other", 0.0, ())
+    assert result.influenceable is None
+    assert result.source == "none"
+
+
+def test_confidence_grows_with_evidence_and_margin():
+    weak = classify_text("a bit pricey")
+    strong = classify_text("way too expensive, overpriced, can't afford it")
+    mixed = classify_text("too expensive and too complicated")
+    assert 0 < weak.confidence < strong.confidence <= 1
+    assert mixed.confidence < classify_text("too expensive").confidence
+    assert strong.confidence == round(strong.confidence, 2)
+
+
+def test_custom_lexicon_and_tie_order():
+    lexicon = {"budget_cut": [("wobble", 1.0)], "too_expensive": [("widget", 1.0)]}
+    result = classify_text("the widget wobbles", lexicon=lexicon)
+    assert result.category == "budget_cut"  # tie goes to the lexicon's first category
+    assert result.matched == ("wobble",)
+    assert classify_text("too expensive", lexicon=lexicon).category == "other"
+    edited = {**lexicon, "too_expensive": [("widget", 3.0)]}
+    assert classify_text("the widget wobbles", lexicon=edited).category == "too_expensive"
+
+
+# --- classify: billing, reason, comment --------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["past_due", "unpaid", "incomplete", "incomplete_expired"])
+def test_billing_state_overrides_everything(status):
+    result = classify("too_expensive", "switching to a competitor", billing_status=status)
+    assert result == Classification("payment_problem", False, True, 1.0, (), "billing")
+
+
+def test_payment_problem_reason_is_involuntary():
+    result = classify("payment_problem", billing_status="active")
+    assert (result.category, result.voluntary, result.source) == (
+        "payment_problem",
+        False,
+        "reason",
+    )
+
+
+def test_chosen_reason_wins_over_comment():
+    result = classify("too_expensive", comment="we are switching to a competitor")
+    assert result == Classification("too_expensive", True, True, 1.0, (), "reason")
+    closed = classify("business_closed")
+    assert (closed.voluntary, closed.influenceable) == (True, False)
+
+
+@pytest.mark.parametrize("reason", ["other", None, "no_such_reason"])
+def test_comment_classified_when_reason_is_open(reason):
+    result = classify(reason, comment="we are moving abroad")
+    assert (result.category, result.source, result.influenceable) == ("moved_away", "text", False)
+    assert result.matched == ("moving abroad",)
+
+
+def test_other_without_comment_is_unclassified():
+    assert classify("other") == Classification("other", True, None, 0.0, (), "none")
+
+
+def test_to_dict_is_json_ready():
+    data = classify_text("card expired and the app keeps crashing").to_dict()
+    assert list(data) == [
+        "category",
+        "voluntary",
+        "influenceable",
+        "confidence",
+        "matched",
+        "source",
+    ]
+    assert isinstance(data["matched"], list)
+    assert json.loads(json.dumps(data)) == data
+
+
+# --- lexicon data ------------------------------------------------------------------------
+
+
+def test_lexicon_covers_every_category_in_three_scripts():
+    expected = [key for key in CATEGORIES if key != "other"]
+    assert list(DEFAULT_LEXICON) == expected
+    for key in expected:
+        assert any(p.isascii() for p, _ in EN[key]), key
+        assert ZH_HANS[key] and not any(c in TRAD_TO_SIMP for p, _ in ZH_HANS[key] for c in p), key
+        assert any(c in TRAD_TO_SIMP for p, _ in ZH_HANT[key] for c in p), key
+        assert all(isinstance(p, str) and w > 0 for p, w in DEFAULT_LEXICON[key]), key
+
+
+def test_throughput():
+    texts = [
+        "not too expensive, I just don't use it",
+        "客服一直不回复",
+        "switching to notion",
+    ] * 300
+    start = time.perf_counter()
+    for text in texts:
+        classify_text(text)
+    assert len(texts) / (time.perf_counter() - start) > 2000  # measured ~35,000/s
+
+
+def test_zero_weight_phrase_is_ignored():
+    lexicon = {"too_expensive": [("pricey", 0)], "not_using": [("idle", 1)]}
+    assert classify_text("pricey", lexicon=lexicon).category == "other"
+    assert classify_text("pricey and idle", lexicon=lexicon).category == "not_using"
