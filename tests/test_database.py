@@ -96,3 +96,12 @@ def test_one_draft_per_app(demo):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_accepted_offer_must_be_the_apps_own(flow):
+    session = started(flow)
+    with pytest.raises(IntegrityError):
+        raw(
+            "UPDATE sessions SET accepted_offer_key = 'not_an_offer' WHERE id = :s",
+            s=session.id,
+        )

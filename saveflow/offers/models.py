@@ -94,6 +94,11 @@ class OfferAcceptance(db.Model):
             ["sessions.app_id", "sessions.id"],
             name="fk_offer_acceptances_session_same_app",
         ),
+        ForeignKeyConstraint(
+            ["app_id", "offer_key"],
+            ["offers.app_id", "offers.key"],
+            name="fk_offer_acceptances_offer_same_app",
+        ),
         Index("ix_offer_acceptances_customer", "app_id", "customer", "offer_type"),
         CheckConstraint("status IN ('applied', 'host_applies')", name="status"),
     )

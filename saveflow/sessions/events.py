@@ -1,7 +1,5 @@
 """Append-only records: the session event log and the audit log."""
 
-from sqlalchemy import func, select
-
 from saveflow.apps.models import AuditEntry
 from saveflow.extensions import db
 from saveflow.sessions.models import SessionEvent
@@ -9,20 +7,18 @@ from saveflow.sessions.models import SessionEvent
 
 def record(session, type_: str, data: dict | None = None, at=None) -> SessionEvent:
     """Append an event to a session's log (the caller holds the session row)."""
-    last = db.session.scalar(
-        select(func.max(SessionEvent.seq)).where(SessionEvent.session_id == session.id)
-    )
+    # The counter lives on the locked session row, so numbering needs no extra query.
+    session.event_seq = (session.event_seq or 0) + 1
     event = SessionEvent(
         app_id=session.app_id,
         session_id=session.id,
-        seq=(last or 0) + 1,
+        seq=session.event_seq,
         type=type_,
         data=data or {},
     )
     if at is not None:
         event.at = at
     db.session.add(event)
-    db.session.flush()
     return event
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
@@ -52,6 +53,15 @@ def active_reasons(app_id: str) -> list[Reason]:
     )
 
 
+def open_session_for(app_id: str, digest: str) -> Session | None:
+    """Return the open session a customer token started, if any."""
+    return db.session.scalar(
+        select(Session).where(
+            Session.app_id == app_id, Session.token_digest == digest, Session.outcome.is_(None)
+        )
+    )
+
+
 def start(
     app: App,
     token: str,
@@ -61,15 +71,12 @@ def start(
     now: datetime,
 ) -> tuple[Session, bool]:
     """Start a session from a customer token; the same token resumes its open session."""
+    app_id = app.id
     claims = tokens.verify(
         token, app.id, app.secret_for, current_app.config["SAVEFLOW_TOKEN_MAX_TTL"], now.timestamp()
     )
     digest = tokens.digest(token)
-    existing = db.session.scalar(
-        select(Session).where(
-            Session.app_id == app.id, Session.token_digest == digest, Session.outcome.is_(None)
-        )
-    )
+    existing = open_session_for(app.id, digest)
     if existing is not None:
         return existing, False
     snapshot = provider_for(app).snapshot(app, claims)
@@ -95,7 +102,15 @@ def start(
         last_seen_at=now,
     )
     db.session.add(session)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request started this token's session a moment ago: resume that one.
+        db.session.rollback()
+        existing = open_session_for(app_id, digest)
+        if existing is None:
+            raise
+        return existing, False
     record(
         session,
         "started",
@@ -111,7 +126,9 @@ def answer(app: App, session: Session, reason_key: str, comment: str | None, now
         if session.reason_key == reason_key and session.comment == comment:
             return answer_payload(session, now)
         raise conflict("This session already has a different answer.")
-    reason = next((r for r in active_reasons(app.id) if r.key == reason_key), None)
+    reason = db.session.scalar(
+        select(Reason).where(Reason.app_id == app.id, Reason.key == reason_key, Reason.active)
+    )
     if reason is None:
         raise APIError(422, "Unknown reason.", errors={"reason_id": [f"No reason {reason_key!r}."]})
     if reason.follow_up == "required" and not comment:

@@ -52,6 +52,12 @@ class Session(db.Model):
             "outcome <> 'saved' OR accepted_offer_key IS NOT NULL", name="saved_has_offer"
         ),
         CheckConstraint("mrr >= 0", name="mrr_non_negative"),
+        # The accepted offer is one of this app's offers.
+        ForeignKeyConstraint(
+            ["app_id", "accepted_offer_key"],
+            ["offers.app_id", "offers.key"],
+            name="fk_sessions_offer_same_app",
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ses"))
@@ -79,6 +85,7 @@ class Session(db.Model):
     # Offer keys chosen at answer time, in presentation order; offer_index points at the one shown.
     offer_keys: Mapped[list] = mapped_column(JSONType, default=list)
     offer_index: Mapped[int] = mapped_column(default=0)
+    event_seq: Mapped[int] = mapped_column(default=0)
     outcome: Mapped[str | None] = mapped_column(String(16))
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_offer_key: Mapped[str | None] = mapped_column(String(64))

@@ -221,3 +221,24 @@ def test_idle_session_is_abandoned(flow, app):
 def test_test_mode_sessions_are_marked(flow):
     body = flow.start(mode="test").json
     assert body["mode"] == "test"
+
+
+def test_racing_starts_with_one_token_share_a_session(flow, monkeypatch):
+    """The partial unique index turns the second of two racing inserts into a resume."""
+    from saveflow.sessions import flow as flow_module
+    from tests.conftest import make_token
+
+    token = make_token(flow.app)
+    first = flow.start(token=token).json
+    real = flow_module.open_session_for
+    calls = []
+
+    def miss_first_lookup(app_id, digest):
+        calls.append(digest)
+        return None if len(calls) == 1 else real(app_id, digest)
+
+    monkeypatch.setattr(flow_module, "open_session_for", miss_first_lookup)
+    second = flow.start(token=token)
+    assert second.status_code == 200 and len(calls) == 2
+    assert second.json["session_id"] == first["session_id"]
+    assert db.session.scalar(select(func.count()).select_from(Session)) == 1
