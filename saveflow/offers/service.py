@@ -10,10 +10,15 @@ from saveflow.offers.schemas import validate_rule_set
 from saveflow.sessions.events import audit
 
 
+def active_offers(app_id: str) -> dict[str, Offer]:
+    """Return the app's active offer rows, keyed by offer key."""
+    rows = db.session.scalars(select(Offer).where(Offer.app_id == app_id, Offer.active))
+    return {o.key: o for o in rows}
+
+
 def offer_specs(app_id: str) -> dict[str, OfferSpec]:
     """Return the app's offers as engine specs, keyed by offer key."""
-    rows = db.session.scalars(select(Offer).where(Offer.app_id == app_id, Offer.active))
-    return {o.key: spec(o) for o in rows}
+    return {key: spec(o) for key, o in active_offers(app_id).items()}
 
 
 def spec(offer: Offer) -> OfferSpec:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
+from saveflow.db import new_id
 from saveflow.errors import APIError
 from saveflow.extensions import db
 from saveflow.i18n import choose_locale
@@ -84,6 +85,7 @@ def start(
     mode = compliance_mode(app, country if isinstance(country, str) else None)
     policy = policy_from_settings(app.settings, mode)
     session = Session(
+        id=new_id("ses"),
         app_id=app.id,
         mode=claims["mode"],
         customer=claims["customer"],
@@ -102,6 +104,12 @@ def start(
         last_seen_at=now,
     )
     db.session.add(session)
+    record(
+        session,
+        "started",
+        {"mode": session.mode, "step": session.step, "compliance": mode, "mrr": session.mrr},
+        at=now,
+    )
     try:
         db.session.flush()
     except IntegrityError:
@@ -111,17 +119,17 @@ def start(
         if existing is None:
             raise
         return existing, False
-    record(
-        session,
-        "started",
-        {"mode": session.mode, "step": session.step, "compliance": mode, "mrr": session.mrr},
-        at=now,
-    )
     return session, True
 
 
 def answer(app: App, session: Session, reason_key: str, comment: str | None, now: datetime) -> dict:
     """Record the survey answer, classify it and choose the offers to present."""
+    # One UPDATE of the session at commit instead of one per query that would autoflush.
+    with db.session.no_autoflush:
+        return _answer(app, session, reason_key, comment, now)
+
+
+def _answer(app: App, session: Session, reason_key: str, comment: str | None, now: datetime):
     if session.reason_key is not None or not session.is_open:
         if session.reason_key == reason_key and session.comment == comment:
             return answer_payload(session, now)
@@ -140,7 +148,8 @@ def answer(app: App, session: Session, reason_key: str, comment: str | None, now
     result = classify(
         reason.category.key, comment, session.snapshot.get("status"), session.locale
     ).to_dict()
-    decision = decide(app, session, result, now)
+    offer_rows = offers.active_offers(app.id)
+    decision = decide(app, session, result, offer_rows, now)
     session.reason_key, session.comment, session.classification = reason_key, comment, result
     session.offer_keys, session.offer_index = list(decision.offers), 0
     session.rule_id, session.variant = decision.rule_id, decision.variant
@@ -160,10 +169,10 @@ def answer(app: App, session: Session, reason_key: str, comment: str | None, now
             f"session:{session.id}",
             {"offers": list(decision.offers), "compliance": session.compliance_mode},
         )
-    return answer_payload(session, now)
+    return answer_payload(session, now, offer_rows)
 
 
-def decide(app: App, session: Session, classification: dict, now: datetime):
+def decide(app: App, session: Session, classification: dict, offer_rows: dict, now: datetime):
     """Run the published rule set for this session and remember which version ran."""
     rule_set = offers.published(app.id)
     if rule_set is None or session.max_offers == 0:
@@ -181,7 +190,8 @@ def decide(app: App, session: Session, classification: dict, now: datetime):
         now=now,
     )
     policy = policy_from_settings(app.settings, session.compliance_mode)
-    decision = evaluate(rule_set.document, context, offers.offer_specs(app.id), policy, seed=app.id)
+    specs = {key: offers.spec(row) for key, row in offer_rows.items()}
+    decision = evaluate(rule_set.document, context, specs, policy, seed=app.id)
     session.experiment_key = decision.experiment
     return decision
 
@@ -190,26 +200,29 @@ def _parse(value):
     return datetime.fromisoformat(value) if value else None
 
 
-def current_offer(session: Session):
+def current_offer(session: Session, offer_rows: dict | None = None):
     """Return the offer row on show, or None."""
     if session.step != "offers" or session.offer_index >= len(session.offer_keys):
         return None
-    return offers.find_offer(session.app_id, session.offer_keys[session.offer_index])
+    key = session.offer_keys[session.offer_index]
+    if offer_rows is not None and key in offer_rows:
+        return offer_rows[key]
+    return offers.find_offer(session.app_id, key)
 
 
-def offer_cards(session: Session, now: datetime) -> list[dict]:
+def offer_cards(session: Session, now: datetime, offer_rows: dict | None = None) -> list[dict]:
     """Return the offer on show as a one-item list (offers are shown one at a time)."""
-    offer = current_offer(session)
+    offer = current_offer(session, offer_rows)
     if offer is None:
         return []
     return [present.offer_card(offer, session.snapshot, session.locale, session.attributes, now)]
 
 
-def answer_payload(session: Session, now: datetime) -> dict:
+def answer_payload(session: Session, now: datetime, offer_rows: dict | None = None) -> dict:
     payload = {
         "step": session.step,
         "classification": present.classification(session.classification),
-        "offers": offer_cards(session, now),
+        "offers": offer_cards(session, now, offer_rows),
     }
     if (session.classification or {}).get("category") == "payment_problem":
         payload["payment_recovery"] = present.payment_recovery(session.snapshot, session.locale)
