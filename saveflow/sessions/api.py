@@ -26,13 +26,18 @@ def session_token(session_id: str) -> str:
     return "st_" + urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
+def _reject_constant(name: str):
+    # NaN and Infinity are not JSON, and PostgreSQL refuses to store them.
+    raise ValueError(f"{name} is not valid JSON")
+
+
 def json_body() -> dict:
     """Parse the body as a JSON object whatever its content type (sendBeacon sends text)."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError):
         raise APIError(400, "The request body is not valid JSON.") from None
     if not isinstance(body, dict):

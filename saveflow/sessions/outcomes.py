@@ -12,7 +12,6 @@ from sqlalchemy import update
 
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
-from saveflow.errors import APIError
 from saveflow.extensions import db
 from saveflow.offers import service as offers
 from saveflow.offers.models import OfferAcceptance
@@ -165,9 +164,3 @@ def expire_if_idle(app: App, session: Session, now: datetime) -> bool:
 
 def _public_revenue(session: Session, revenue: dict) -> dict:
     return {"currency": session.currency, **revenue}
-
-
-def reject_closed(session: Session) -> None:
-    """Refuse a non-terminal call on a finished session."""
-    if not session.is_open:
-        raise APIError(409, f"This session has ended with outcome {session.outcome!r}.")

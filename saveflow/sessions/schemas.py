@@ -56,12 +56,10 @@ class AnswerSchema(Schema):
 
 
 class EmptySchema(Schema):
-    """Terminal calls take no fields; an optional `reason` note is kept for the audit log."""
+    """Terminal calls and declines take no fields; anything sent is an error, not ignored."""
 
     class Meta:
         unknown = RAISE
-
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
 class AbandonSchema(EmptySchema):

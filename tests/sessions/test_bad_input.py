@@ -24,7 +24,9 @@ def assert_error(response, status, code=None):
         assert response.json["code"] == code
 
 
-@pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"text"', "\xff\xfe"])
+@pytest.mark.parametrize(
+    "raw", ["{not json", "[1, 2]", '"text"', "\xff\xfe", '{"app_id": NaN}', '{"a": Infinity}']
+)
 def test_malformed_json_is_400(client, demo, raw):
     response = client.post(
         "/api/v1/sessions", data=raw.encode("latin-1"), content_type="application/json"
