@@ -164,3 +164,16 @@ def rules_rollback(version: int, app_id: str | None) -> None:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"Version {version} restored as version {row.version}")
+
+
+@saveflow_cli.command("sweep-idle")
+def sweep_idle_cmd() -> None:
+    """Mark sessions idle past SAVEFLOW_IDLE_MINUTES as abandoned (run every few minutes)."""
+    from saveflow.db import utcnow
+    from saveflow.sessions.outcomes import sweep_idle
+
+    minutes = current_app.config["SAVEFLOW_IDLE_MINUTES"]
+    total = 0
+    while swept := sweep_idle(utcnow(), minutes):
+        total += swept
+    click.echo(f"Abandoned {total} idle session(s)")

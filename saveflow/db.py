@@ -43,10 +43,20 @@ def new_id(prefix: str) -> str:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # SQLite ignores foreign keys unless asked, and WAL lets gunicorn workers read while one writes.
+    # SQLite ignores foreign keys unless asked, and WAL lets readers go on while one writes.
     if isinstance(dbapi_connection, sqlite3.Connection):
+        # We issue BEGIN ourselves (below), so the driver must not start transactions on its own.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 5000")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin_immediate(connection) -> None:
+    # Take SQLite's write lock when a transaction starts: requests then queue for up to the busy
+    # timeout instead of failing when a read turns into a write after another writer committed.
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

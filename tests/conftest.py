@@ -6,6 +6,7 @@ import shutil
 import time
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -85,10 +86,24 @@ def database(tmp_path_factory):
     engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context and database session, as in production."""
+
+    def open(self, *args, **kwargs):
+        # End the test's own read transaction so the request can take SQLite's write lock, and
+        # afterwards start afresh so the test sees what the request committed.
+        db.session.rollback()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.rollback()
+        return response
+
+
 @pytest.fixture
 def app(database):
     _kind, fresh = database
     application = create_app(_config(fresh()))
+    application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
         db.session.remove()

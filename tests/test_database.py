@@ -9,6 +9,7 @@ from saveflow.models import Reason, RuleSet, Session, SessionEvent
 
 
 def raw(sql, **params):
+    db.session.rollback()  # a second connection needs the test's transaction out of the way
     with db.engine.begin() as conn:
         conn.execute(text(sql), params)
 

@@ -2,12 +2,12 @@
 
 import hashlib
 import hmac
-import json
 from base64 import urlsafe_b64encode
 
 from flask import Blueprint, current_app, g, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from saveflow import text
 from saveflow.apps.models import App
 from saveflow.db import utcnow
 from saveflow.errors import APIError
@@ -26,18 +26,13 @@ def session_token(session_id: str) -> str:
     return "st_" + urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
-def _reject_constant(name: str):
-    # NaN and Infinity are not JSON, and PostgreSQL refuses to store them.
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def json_body() -> dict:
     """Parse the body as a JSON object whatever its content type (sendBeacon sends text)."""
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw, parse_constant=_reject_constant)
+        body = text.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise APIError(400, "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
@@ -50,26 +45,38 @@ def _origin_allowed(app: App, origin: str | None) -> bool:
     return origin is None or origin == same_origin or origin in (app.allowed_origins or [])
 
 
-def load_session(for_update: bool = True, token: str | None = None) -> tuple[App, Session]:
-    """Return the app and session named in the URL, checking the session's bearer token."""
+def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Session]:
+    """Return the app and session named in the URL, checking the session's bearer token.
+
+    With `lock`, the session row is write-locked first (a no-op UPDATE takes the row lock on
+    PostgreSQL and the write lock on SQLite), so calls on one session run one at a time.
+    """
     session_id = request.view_args["session_id"]
     if token is None:
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             raise APIError(401, "Send the session token as `Authorization: Bearer <token>`.")
         token = header[len("Bearer ") :].strip()
-    query = select(Session).where(Session.id == session_id)
-    session = db.session.scalar(query.with_for_update() if for_update else query)
+    if lock:
+        db.session.execute(
+            update(Session).where(Session.id == session_id).values(event_seq=Session.event_seq)
+        )
+    session = db.session.scalar(select(Session).where(Session.id == session_id))
     # A wrong token and an unknown id look the same, so ids cannot be probed.
-    if session is None or not hmac.compare_digest(session_token(session.id), token):
+    expected = session_token(session.id).encode() if session else b""
+    if session is None or not hmac.compare_digest(expected, token.encode("utf-8", "replace")):
         raise APIError(404, "No such session.")
     app = db.session.get(App, session.app_id)
     g.cors_origins = app.allowed_origins or []
-    if outcomes.expire_if_idle(app, session, utcnow()):
-        db.session.commit()
-        session = db.session.get(Session, session_id)
     session.last_seen_at = utcnow()
     return app, session
+
+
+@bp.url_value_preprocessor
+def refuse_unstorable_ids(_endpoint, values):
+    # A NUL or lone surrogate in a path id cannot name anything; PostgreSQL would refuse it.
+    if values and not all(text.is_clean(v) for v in values.values() if isinstance(v, str)):
+        raise APIError(404, "No such session.")
 
 
 @bp.after_request
@@ -88,12 +95,7 @@ def cors(response):
 
 
 def _preflight_origins() -> list[str]:
-    """Origins a preflight may be answered for: the session's app, or any app on start."""
-    session_id = (request.view_args or {}).get("session_id")
-    if session_id:
-        app_id = db.session.scalar(select(Session.app_id).where(Session.id == session_id))
-        app = db.session.get(App, app_id) if app_id else None
-        return app.allowed_origins if app else []
+    """Origins a preflight is answered for: any app's, so a preflight reveals no session."""
     return sorted(
         {o for origins in db.session.scalars(select(App.allowed_origins)) for o in origins or []}
     )
@@ -125,7 +127,7 @@ def start():
 
 @bp.get("/<session_id>")
 def get_state(session_id):
-    app, session = load_session(for_update=False)
+    app, session = load_session(lock=False)
     db.session.commit()
     return jsonify(flow.state(session, app, utcnow()))
 

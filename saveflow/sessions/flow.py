@@ -27,6 +27,7 @@ from saveflow.sessions.models import Session
 
 # Billing states that send the customer to payment recovery before the survey (SPEC §4.2).
 PAST_DUE = frozenset({"past_due", "unpaid", "incomplete"})
+ENDED = frozenset({"canceled", "incomplete_expired"})
 
 
 def conflict(message: str) -> APIError:
@@ -54,13 +55,20 @@ def active_reasons(app_id: str) -> list[Reason]:
     )
 
 
-def open_session_for(app_id: str, digest: str) -> Session | None:
-    """Return the open session a customer token started, if any."""
+def latest_session_for(app_id: str, digest: str) -> Session | None:
+    """Return the newest session a customer token started, if any."""
     return db.session.scalar(
-        select(Session).where(
-            Session.app_id == app_id, Session.token_digest == digest, Session.outcome.is_(None)
-        )
+        select(Session)
+        .where(Session.app_id == app_id, Session.token_digest == digest)
+        .order_by(Session.created_at.desc())
+        .limit(1)
     )
+
+
+def _resumable(session: Session | None) -> bool:
+    # A token replays its session (open, or decided) so a decision is never booked twice; only
+    # a closed widget may start over with the same token.
+    return session is not None and session.outcome != "abandoned"
 
 
 def start(
@@ -77,11 +85,18 @@ def start(
         token, app.id, app.secret_for, current_app.config["SAVEFLOW_TOKEN_MAX_TTL"], now.timestamp()
     )
     digest = tokens.digest(token)
-    existing = open_session_for(app.id, digest)
-    if existing is not None:
+    existing = latest_session_for(app.id, digest)
+    if _resumable(existing):
         return existing, False
     snapshot = provider_for(app).snapshot(app, claims)
-    country = attributes.get("country") or claims.get("country")
+    if snapshot["status"] in ENDED:
+        raise APIError(409, "This subscription has already ended.", code="subscription_ended")
+    discount = snapshot.get("discount")
+    if discount and discount.get("ends_at") and datetime.fromisoformat(discount["ends_at"]) <= now:
+        snapshot["discount"] = None  # an expired coupon no longer lowers MRR or blocks offers
+    # The signed claim wins over the browser's attributes: compliance must not be chosen by
+    # whoever edits the page.
+    country = claims.get("country") or attributes.get("country")
     mode = compliance_mode(app, country if isinstance(country, str) else None)
     policy = policy_from_settings(app.settings, mode)
     session = Session(
@@ -115,8 +130,8 @@ def start(
     except IntegrityError:
         # Another request started this token's session a moment ago: resume that one.
         db.session.rollback()
-        existing = open_session_for(app_id, digest)
-        if existing is None:
+        existing = latest_session_for(app_id, digest)
+        if not _resumable(existing):
             raise
         return existing, False
     return session, True
@@ -175,9 +190,10 @@ def _answer(app: App, session: Session, reason_key: str, comment: str | None, no
 def decide(app: App, session: Session, classification: dict, offer_rows: dict, now: datetime):
     """Run the published rule set for this session and remember which version ran."""
     rule_set = offers.published(app.id)
+    if rule_set is not None:
+        session.rule_set_version = rule_set.version
     if rule_set is None or session.max_offers == 0:
         return Decision(rule_id=None, variant=None, offers=(), skipped=())
-    session.rule_set_version = rule_set.version
     context = Context(
         customer=session.customer,
         classification=classification,

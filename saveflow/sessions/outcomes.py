@@ -8,7 +8,7 @@ cannot both finish a session.
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
@@ -19,7 +19,7 @@ from saveflow.reports.revenue import projected_revenue
 from saveflow.sessions import present
 from saveflow.sessions.events import audit, record
 from saveflow.sessions.flow import conflict, presented_position
-from saveflow.sessions.models import Session
+from saveflow.sessions.models import Session, SessionEvent
 
 
 def _replay(session: Session, outcome: str, offer_key: str | None = None) -> dict:
@@ -153,13 +153,45 @@ def abandon(app: App, session: Session, now: datetime, why: str = "closed") -> d
     return _finish(session, "abandoned", result, now)
 
 
-def expire_if_idle(app: App, session: Session, now: datetime) -> bool:
-    """Abandon an open session idle past the limit; return whether it was."""
-    idle = timedelta(minutes=current_app.config["SAVEFLOW_IDLE_MINUTES"])
-    if session.is_open and now - session.last_seen_at > idle:
-        abandon(app, session, session.last_seen_at + idle, why="idle")
-        return True
-    return False
+def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:
+    """Abandon open sessions idle past the limit; return how many. Safe to run on many machines."""
+    cutoff = now - timedelta(minutes=idle_minutes)
+    rows = db.session.execute(
+        select(Session.id, Session.last_seen_at)
+        .where(Session.outcome.is_(None), Session.last_seen_at < cutoff)
+        .limit(batch)
+    ).all()
+    swept = 0
+    for session_id, last_seen in rows:
+        at = last_seen + timedelta(minutes=idle_minutes)
+        result = {"outcome": "abandoned", "session_id": session_id, "why": "idle"}
+        # The compare-and-set skips a session a customer finished meanwhile.
+        done = db.session.execute(
+            update(Session)
+            .where(Session.id == session_id, Session.outcome.is_(None))
+            .values(
+                outcome="abandoned",
+                outcome_at=at,
+                step="done",
+                result=result,
+                event_seq=Session.event_seq + 1,
+            )
+            .returning(Session.app_id, Session.event_seq)
+        ).first()
+        if done is not None:
+            db.session.add(
+                SessionEvent(
+                    app_id=done.app_id,
+                    session_id=session_id,
+                    seq=done.event_seq,
+                    type="abandoned",
+                    data={"outcome": "abandoned", "why": "idle"},
+                    at=at,
+                )
+            )
+            swept += 1
+        db.session.commit()
+    return swept
 
 
 def _public_revenue(session: Session, revenue: dict) -> dict:

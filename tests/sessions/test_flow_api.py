@@ -204,18 +204,81 @@ def test_cooldown_blocks_second_discount_for_same_customer(flow, client, demo):
     assert [o["type"] for o in offers] == ["downgrade"]
 
 
-def test_idle_session_is_abandoned(flow, app):
+def age(session_id, minutes):
     from datetime import timedelta
 
-    flow.start()
-    row = db.session.get(Session, flow.session_id)
-    row.last_seen_at = row.last_seen_at - timedelta(minutes=31)
+    row = db.session.get(Session, session_id)
+    row.last_seen_at = row.last_seen_at - timedelta(minutes=minutes)
     db.session.commit()
-    response = flow.answer("not_using")
-    assert response.status_code == 409
+
+
+def test_sweeper_abandons_idle_sessions_only(flow, client, demo, app):
+    from saveflow.db import utcnow
+    from saveflow.sessions.outcomes import sweep_idle
+    from tests.conftest import FlowActions
+
+    flow.start()
+    fresh = FlowActions(client, demo)
+    fresh.start(customer="cus_fresh")
+    age(flow.session_id, 31)
+    assert sweep_idle(utcnow(), 30) == 1
+    assert sweep_idle(utcnow(), 30) == 0
     db.session.expire_all()
     row = db.session.get(Session, flow.session_id)
-    assert row.outcome == "abandoned" and row.result["why"] == "idle"
+    assert (row.outcome, row.result["why"]) == ("abandoned", "idle")
+    assert row.outcome_at == row.last_seen_at + __import__("datetime").timedelta(minutes=30)
+    assert events(flow.session_id)[-1] == "abandoned"
+    assert db.session.get(Session, fresh.session_id).outcome is None
+    result = app.test_cli_runner().invoke(args=["saveflow", "sweep-idle"])
+    assert "Abandoned 0" in result.output
+
+
+def test_customer_back_after_idle_can_still_cancel(flow):
+    """Not a dead end: until the sweeper runs, a returning customer's call is honoured."""
+    flow.start()
+    age(flow.session_id, 45)
+    assert flow.post("/cancel").json["outcome"] == "cancelled"
+
+
+def test_token_replay_returns_the_decided_session(flow):
+    from tests.conftest import make_token
+
+    token = make_token(flow.app)
+    first = flow.start(token=token).json["session_id"]
+    flow.post("/withdraw")
+    replay = flow.start(token=token)
+    assert replay.status_code == 200
+    assert (replay.json["session_id"], replay.json["outcome"]) == (first, "withdrawn")
+    assert db.session.scalar(select(func.count()).select_from(Session)) == 1
+
+
+def test_token_may_start_over_after_an_abandoned_session(flow):
+    from tests.conftest import make_token
+
+    token = make_token(flow.app)
+    first = flow.start(token=token).json["session_id"]
+    flow.post("/abandon")
+    again = flow.start(token=token)
+    assert again.status_code == 201 and again.json["session_id"] != first
+
+
+def test_ended_subscription_cannot_start(flow):
+    from tests.conftest import DEFAULT_SNAPSHOT
+
+    response = flow.start(snapshot={**DEFAULT_SNAPSHOT, "status": "canceled"})
+    assert response.status_code == 409 and response.json["code"] == "subscription_ended"
+
+
+def test_expired_discount_is_ignored(flow):
+    from tests.conftest import DEFAULT_SNAPSHOT
+
+    snapshot = {
+        **DEFAULT_SNAPSHOT,
+        "discount": {"percent_off": 50, "ends_at": "2024-01-01T00:00:00+00:00"},
+    }
+    flow.start(snapshot=snapshot)
+    assert db.session.get(Session, flow.session_id).mrr == 4900
+    assert flow.answer("too_expensive").json["offers"][0]["type"] == "discount"
 
 
 def test_test_mode_sessions_are_marked(flow):
@@ -230,14 +293,14 @@ def test_racing_starts_with_one_token_share_a_session(flow, monkeypatch):
 
     token = make_token(flow.app)
     first = flow.start(token=token).json
-    real = flow_module.open_session_for
+    real = flow_module.latest_session_for
     calls = []
 
     def miss_first_lookup(app_id, digest):
         calls.append(digest)
         return None if len(calls) == 1 else real(app_id, digest)
 
-    monkeypatch.setattr(flow_module, "open_session_for", miss_first_lookup)
+    monkeypatch.setattr(flow_module, "latest_session_for", miss_first_lookup)
     second = flow.start(token=token)
     assert second.status_code == 200 and len(calls) == 2
     assert second.json["session_id"] == first["session_id"]
