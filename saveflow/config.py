@@ -1,6 +1,7 @@
 """One configuration object, read from the environment."""
 
 import os
+import secrets
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -10,6 +11,21 @@ def _sqlite_default() -> str:
     instance = ROOT / "instance"
     instance.mkdir(exist_ok=True)
     return f"sqlite:///{instance / 'saveflow.db'}"
+
+
+def _secret_key() -> str:
+    """Return SECRET_KEY, or a random key kept in instance/ so no deployment runs on a known one."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = ROOT / "instance" / "secret_key"
+    path.parent.mkdir(exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def _database_url(raw: str | None) -> str:
@@ -23,7 +39,8 @@ def _database_url(raw: str | None) -> str:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-secret-change-me")
+    # Signs session bearer tokens: every web node of one deployment must share it.
+    SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Request bodies above this are refused with 413 before any parsing.

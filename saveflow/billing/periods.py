@@ -20,11 +20,18 @@ def add_interval(start: datetime, interval: str, count: int = 1) -> datetime:
 
 
 def current_period_end(started_at: datetime, interval: str, count: int, now: datetime) -> datetime:
-    """Return the end of the billing period that contains `now`."""
-    periods = 1
-    end = add_interval(started_at, interval, count)
+    """Return the end of the billing period that contains `now` (the first end if not started)."""
+    if interval in ("day", "week"):
+        step = timedelta(days=count * (7 if interval == "week" else 1))
+        periods = max((now - started_at) // step + 1, 1)
+        return started_at + periods * step
+    months = count * (12 if interval == "year" else 1)
+    elapsed = (now.year - started_at.year) * 12 + now.month - started_at.month
+    periods = max(elapsed // months, 1)
+    # Step from the anchor so month-end clamping does not drift (Jan 31 → Feb 28 → Mar 31);
+    # the estimate is at most one period short, so this loop runs once or twice.
+    end = add_interval(started_at, "month", months * periods)
     while end <= now:
         periods += 1
-        # Always step from the anchor so month-end clamping does not drift (Jan 31 → Feb 28 → Mar 31).
-        end = add_interval(started_at, interval, count * periods)
+        end = add_interval(started_at, "month", months * periods)
     return end

@@ -1,9 +1,14 @@
 """The subscription snapshot that billing (or, with provider `none`, the signed token) gives."""
 
+from datetime import UTC, datetime, timedelta
+
 from marshmallow import RAISE, Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 INTERVALS = ("day", "week", "month", "year")
+# Room for any real price while MRR × horizon still fits a 64-bit column.
+MAX_AMOUNT = 10**12
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class DiscountSchema(Schema):
@@ -28,7 +33,9 @@ class SnapshotSchema(Schema):
 
     plan = fields.String(required=True, validate=validate.Length(min=1, max=200))
     plan_name = fields.String(validate=validate.Length(max=200))
-    amount = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    amount = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=MAX_AMOUNT)
+    )
     currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z]{3}$"))
     interval = fields.String(load_default="month", validate=validate.OneOf(INTERVALS))
     interval_count = fields.Integer(load_default=1, strict=True, validate=validate.Range(1, 365))
@@ -37,6 +44,18 @@ class SnapshotSchema(Schema):
     started_at = fields.AwareDateTime(load_default=None, allow_none=True)
     discount = fields.Nested(DiscountSchema, load_default=None, allow_none=True)
     update_payment_url = fields.Url(load_default=None, allow_none=True)
+
+    @validates_schema
+    def sane_values(self, data, **kwargs):
+        if data.get("amount", 0) * data.get("quantity", 1) > MAX_AMOUNT * 10:
+            raise ValidationError("amount × quantity is beyond any real price.", "quantity")
+        started = data.get("started_at")
+        if started is not None and not EARLIEST <= started <= datetime.now(UTC) + timedelta(
+            days=366
+        ):
+            raise ValidationError(
+                "started_at must lie between 1970 and a year from now.", "started_at"
+            )
 
 
 def load_snapshot(raw) -> dict:

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
@@ -71,7 +72,7 @@ class Session(db.Model):
     attributes: Mapped[dict] = mapped_column(JSONType, default=dict)
     snapshot: Mapped[dict] = mapped_column(JSONType)
     currency: Mapped[str] = mapped_column(String(3))
-    mrr: Mapped[int]
+    mrr: Mapped[int] = mapped_column(BigInteger)
     compliance_mode: Mapped[str] = mapped_column(String(16))
     max_offers: Mapped[int]
     step: Mapped[str] = mapped_column(String(20))
@@ -90,9 +91,9 @@ class Session(db.Model):
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_offer_key: Mapped[str | None] = mapped_column(String(64))
     horizon_months: Mapped[int | None]
-    saved_mrr: Mapped[int | None]
-    projected_revenue: Mapped[int | None]
-    offer_cost: Mapped[int | None]
+    saved_mrr: Mapped[int | None] = mapped_column(BigInteger)
+    projected_revenue: Mapped[int | None] = mapped_column(BigInteger)
+    offer_cost: Mapped[int | None] = mapped_column(BigInteger)
     # The response of the terminal call, replayed verbatim when the call is repeated.
     result: Mapped[dict | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

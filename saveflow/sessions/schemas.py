@@ -2,13 +2,9 @@
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates
 
+from saveflow.text import clean_text
+
 MAX_ATTRIBUTES = 50
-
-
-def clean_text(value: str) -> str:
-    """Make any Unicode storable: lone surrogates become U+FFFD and NUL characters go."""
-    fixed = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return fixed.replace("\x00", "")
 
 
 class StartSchema(Schema):

@@ -11,6 +11,7 @@ import json
 import time
 from collections.abc import Callable
 
+from saveflow import text
 from saveflow.errors import APIError
 
 
@@ -29,7 +30,7 @@ def signature(secret: str, body: str) -> str:
 
 def sign(secret: str, claims: dict) -> str:
     """Sign customer claims into a token."""
-    body = _b64encode(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode())
+    body = _b64encode(json.dumps(claims, separators=(",", ":")).encode())
     return f"{body}.{signature(secret, body)}"
 
 
@@ -48,7 +49,7 @@ def read_unverified(token: str) -> tuple[str, dict]:
         raise _invalid("The token is not of the form <claims>.<signature>.")
     body, _sig = token.split(".")
     try:
-        claims = json.loads(_b64decode(body))
+        claims = text.loads(_b64decode(body))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise _invalid("The token's claims are not base64url-encoded JSON.") from None
     if not isinstance(claims, dict):

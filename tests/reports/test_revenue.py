@@ -116,3 +116,24 @@ def test_rounding_and_factor_errors():
         monthly_factor("fortnight")
     with pytest.raises(ValueError):
         monthly_factor("month", 0)
+
+
+def test_period_end_is_computed_not_iterated():
+    from datetime import UTC, datetime
+
+    from saveflow.billing.periods import current_period_end
+
+    start = datetime(2024, 1, 31, 12, tzinfo=UTC)
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    assert current_period_end(start, "month", 1, now) == datetime(2026, 11, 30, 12, tzinfo=UTC)
+    assert current_period_end(start, "month", 1, datetime(2024, 2, 29, 13, tzinfo=UTC)) == (
+        datetime(2024, 3, 31, 12, tzinfo=UTC)
+    )
+    assert current_period_end(start, "year", 1, now) == datetime(2027, 1, 31, 12, tzinfo=UTC)
+    # 1026.5 days have passed: the 74th fortnight ends 1036 days after the start.
+    assert current_period_end(start, "week", 2, now) == datetime(2026, 12, 2, 12, tzinfo=UTC)
+    assert current_period_end(start, "day", 1, now) == datetime(2026, 11, 23, 12, tzinfo=UTC)
+    # A subscription that starts in the future ends its first period one interval later.
+    assert current_period_end(now, "month", 1, start) == datetime(2026, 12, 23, tzinfo=UTC)
+    ancient = datetime(1970, 1, 1, tzinfo=UTC)
+    assert current_period_end(ancient, "day", 1, now) == datetime(2026, 11, 24, tzinfo=UTC)

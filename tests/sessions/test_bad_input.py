@@ -124,6 +124,10 @@ def test_test_token_cannot_pass_as_live(client, demo):
         ({**DEFAULT_SNAPSHOT, "interval": "fortnight"}, "interval"),
         ({**DEFAULT_SNAPSHOT, "currency": "dollars"}, "currency"),
         ({k: v for k, v in DEFAULT_SNAPSHOT.items() if k != "plan"}, "plan"),
+        ({**DEFAULT_SNAPSHOT, "amount": 10**13}, "amount"),
+        ({**DEFAULT_SNAPSHOT, "amount": 10**12, "quantity": 1000}, "quantity"),
+        ({**DEFAULT_SNAPSHOT, "started_at": "9999-12-15T00:00:00+00:00"}, "started_at"),
+        ({**DEFAULT_SNAPSHOT, "started_at": "0001-01-01T00:00:00+00:00"}, "started_at"),
     ],
 )
 def test_bad_snapshot_in_token_is_422(client, demo, snapshot, field):
@@ -242,3 +246,74 @@ def test_cors_preflight_only_for_allowed_origins(client, demo):
 def test_unknown_route_and_method_are_json(client):
     assert_error(client.get("/api/v1/nothing"), 404)
     assert_error(client.get("/api/v1/sessions"), 405)
+
+
+def test_large_real_prices_book_without_overflow(flow):
+    """A Vietnamese-dong plan: 250,000,000 ₫ a month books 3,000,000,000 over 12 months."""
+    snapshot = {**DEFAULT_SNAPSHOT, "amount": 250_000_000, "currency": "vnd"}
+    flow.start(snapshot=snapshot)
+    response = flow.post("/withdraw")
+    assert response.status_code == 200
+    assert response.json["saved_revenue"]["projected_revenue"] == 3_000_000_000
+
+
+@pytest.mark.parametrize("header", ["Bearer \u00e9", "Bearer st_\u2603", "Bearer " + "x" * 300])
+def test_odd_bearer_tokens_are_404(flow, client, header):
+    flow.start()
+    response = client.get(
+        f"/api/v1/sessions/{flow.session_id}", headers={"Authorization": header.encode().decode()}
+    )
+    assert_error(response, 404)
+
+
+@pytest.mark.parametrize("token", ["\u00e9", "\ud800", "a" * 150])
+def test_odd_beacon_tokens_are_404(flow, client, token):
+    flow.start()
+    body = json.dumps({"session_token": token})
+    response = client.post(
+        f"/api/v1/sessions/{flow.session_id}/abandon", data=body, content_type="text/plain"
+    )
+    assert_error(response, 404)
+
+
+def test_deeply_nested_json_is_400(client, demo):
+    import base64
+
+    response = client.post("/api/v1/sessions", data="[" * 5000, content_type="application/json")
+    assert_error(response, 400)
+    deep = base64.urlsafe_b64encode(("[" * 5000).encode()).rstrip(b"=").decode()
+    response = client.post("/api/v1/sessions", json={"app_id": demo.id, "token": deep + ".00"})
+    assert_error(response, 401, "invalid_token")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/sessions/ses%00x/cancel",
+        "/api/v1/sessions/ses_x/offers/a%00b/accept",
+        "/api/v1/sessions/%ED%A0%80/cancel",
+    ],
+)
+def test_unstorable_path_ids_are_404(client, demo, path):
+    assert_error(client.post(path, headers={"Authorization": "Bearer st_x"}), 404)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"app_id": "a\ud800b", "token": "x.y"},
+        {"app_id": "a\u0000b", "token": "x.y"},
+    ],
+)
+def test_unstorable_strings_in_ids_are_4xx(client, demo, body):
+    response = client.post(
+        "/api/v1/sessions", data=json.dumps(body), content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500
+
+
+def test_unstorable_strings_in_token_claims_are_cleaned(client, demo):
+    token = make_token(demo, customer="c\u0000\ud800")
+    response = client.post("/api/v1/sessions", json={"app_id": demo.id, "token": token})
+    assert response.status_code == 201
+    assert db.session.get(Session, response.json["session_id"]).customer == "c\ufffd"
