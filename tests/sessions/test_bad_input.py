@@ -177,7 +177,7 @@ def test_unknown_session_and_wrong_token_look_the_same(flow, client):
     assert_error(client.post(f"/api/v1/sessions/{flow.session_id}/cancel"), 401)
 
 
-def test_another_apps_session_is_404(flow, client):
+def test_a_session_token_opens_only_its_own_session_across_apps(flow, client):
     from saveflow.apps.setup import create_app_with_defaults
     from tests.conftest import FlowActions
 

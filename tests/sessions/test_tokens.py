@@ -77,8 +77,9 @@ def test_snapshot_is_inside_the_signature():
     body = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
     body["snapshot"]["amount"] = 1
     tampered = base64.urlsafe_b64encode(json.dumps(body).encode()).rstrip(b"=").decode()
-    with pytest.raises(APIError):
+    with pytest.raises(APIError) as info:
         check(tampered + "." + token.split(".")[1])
+    assert info.value.code == "bad_signature"
 
 
 def test_constant_time_compare_is_used(monkeypatch):
