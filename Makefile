@@ -4,7 +4,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres:postgres@127.0.0.1:5432/saveflow_test
 BIN := $(VENV)/bin
 
-.PHONY: run test test-sqlite test-postgres lint install install-dev clean
+.PHONY: run test test-sqlite test-postgres lint install install-dev clean chromium
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -22,12 +22,21 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## Install, migrate and seed the embedded SQLite database, and serve on http://127.0.0.1:$(PORT)
+## with the demo host page (another origin, for the widget) on http://127.0.0.1:5001
 run: install
 	$(BIN)/flask --app wsgi saveflow init
+	@echo "Demo: open http://127.0.0.1:$(PORT)/demo (the host page on :5001 embeds the widget)"
+	SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:5001 --workers 1 \
+	  'saveflow.widget.demo_host:create_from_env()' & demo=$$!; \
+	trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
 ## Install everything (PostgreSQL too, if missing) and run lint plus the suite on SQLite and PostgreSQL
-test: install-dev lint test-sqlite test-postgres
+test: install-dev chromium lint test-sqlite test-postgres
+
+## Debian's Chromium for the widget's browser tests (Playwright never downloads a browser)
+chromium:
+	bash .ci/ensure-chromium
 
 lint: install-dev
 	$(BIN)/ruff check saveflow tests bench wsgi.py

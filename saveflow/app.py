@@ -37,9 +37,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from saveflow.api.meta import bp as meta_bp
     from saveflow.sessions.api import bp as sessions_bp
+    from saveflow.widget.views import bp as widget_bp
 
     app.register_blueprint(meta_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(widget_bp)
 
 
 def register_errors(app: Flask) -> None:
