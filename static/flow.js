@@ -10,6 +10,14 @@
   var S = { locale: "en", t: cfg.strings.en, attrs: {}, id: null, token: null, mode: "standard",
     survey: null, answered: false, result: null, finished: false };
 
+  if (cfg.unknownApp) {
+    // Nothing secret here: tell whoever framed us at once, so the host falls back to its cancel.
+    if (window.parent !== window) {
+      window.parent.postMessage({ saveflow: 1, type: "done",
+        result: { outcome: "error", reason: "unknown_app" } }, "*");
+    }
+    return;
+  }
   // Talk only to a parent on one of the app's allowed origins (CSP frame-ancestors agrees).
   if (window.parent === window || cfg.origins.concat(location.origin).indexOf(hostOrigin) < 0) {
     $("sf-unframed").hidden = false;

@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
+from flask import Blueprint, current_app, make_response, redirect, render_template, request
 from flask import url_for as flask_url_for
 
 from saveflow.apps.models import App
@@ -64,7 +64,7 @@ def content_security_policy(origins: list[str]) -> str:
 def flow_page(app_id):
     app = db.session.get(App, app_id)
     if app is None:
-        abort(404, "Unknown app.")
+        return unknown_app_page()
     origins = frame_origins(app)
     config = {
         "appId": app.id,
@@ -82,6 +82,22 @@ def flow_page(app_id):
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def unknown_app_page():
+    """A 404 page that tells any parent at once, so the host falls back without waiting."""
+    config = {
+        "unknownApp": True,
+        "origins": [],
+        "defaultLocale": "en",
+        "strings": strings_for(None),
+    }
+    versions = {name: assets.load(name).version for name in ("flow.js", "flow.css")}
+    response = make_response(render_template("flow.html", config=config, versions=versions), 404)
+    # It holds nothing, so any page may frame it: that is how the news reaches the host.
+    response.headers["Content-Security-Policy"] = content_security_policy(["*"])
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 

@@ -149,10 +149,12 @@ def test_past_due_customer_can_still_continue_to_cancel(widget, host_page):
     assert host.result()["outcome"] == "cancelled"
 
 
-@pytest.mark.parametrize("stop", ["server_down", "bad_token", "origin_not_allowed"])
+@pytest.mark.parametrize("stop", ["server_down", "bad_token", "origin_not_allowed", "unknown_app"])
 def test_saveflow_failing_resolves_error_within_5s(widget, host_page, stop):
     app_id = widget.make_app()
     url = widget.host.url
+    if stop == "unknown_app":  # the flow page says so at once instead of timing out
+        widget._credentials["default"] = ("app_missing", widget._credentials["default"][1])
     if stop == "bad_token":
         widget._credentials["default"] = (widget._credentials["default"][0], "sk_live_wrong")
     if stop == "origin_not_allowed":  # CSP frame-ancestors refuses to render the flow page
@@ -167,7 +169,7 @@ def test_saveflow_failing_resolves_error_within_5s(widget, host_page, stop):
     result = host.result(timeout=6000)
     elapsed = time.monotonic() - started
     assert result["outcome"] == "error"
-    assert elapsed < 5.0
+    assert elapsed < (2.0 if stop == "unknown_app" else 5.0)
     assert host.page.locator("[data-saveflow=overlay]").count() == 0
     assert host.page.locator("#fallback").is_visible()  # the host's own cancel takes over
     host.shot("fallback")

@@ -54,10 +54,12 @@ def test_flow_page_drops_malformed_origins_and_brand_values(client, demo):
     assert config["brand"] == {"accent": "#4f46e5", "logo": None}
 
 
-def test_unknown_app_is_a_json_404(client):
+def test_unknown_app_is_a_404_page_that_any_parent_may_frame(client):
     response = client.get("/flow/app_missing")
     assert response.status_code == 404
-    assert response.json["code"] == "not_found"
+    assert response.headers["Content-Security-Policy"].endswith("frame-ancestors 'self' *")
+    config = json.loads(re.search(rb'id="sf-config">(.*?)</script>', response.data).group(1))
+    assert config["unknownApp"] is True and config["origins"] == []
 
 
 def test_flow_assets_are_served_pinned(client, demo):
