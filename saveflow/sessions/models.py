@@ -28,6 +28,7 @@ class Session(db.Model):
         UniqueConstraint("app_id", "id"),
         Index("ix_sessions_app_created", "app_id", "created_at"),
         Index("ix_sessions_app_customer", "app_id", "customer"),
+        Index("ix_sessions_token_digest", "app_id", "token_digest", "created_at"),
         # One open session per customer token: a double-clicked Cancel resumes, never forks.
         Index(
             "uq_sessions_open_token",

@@ -267,6 +267,9 @@ def upgrade():
         batch_op.create_index("ix_sessions_app_created", ["app_id", "created_at"], unique=False)
         batch_op.create_index("ix_sessions_app_customer", ["app_id", "customer"], unique=False)
         batch_op.create_index(
+            "ix_sessions_token_digest", ["app_id", "token_digest", "created_at"], unique=False
+        )
+        batch_op.create_index(
             "uq_sessions_open_token",
             ["app_id", "token_digest"],
             unique=True,
@@ -360,6 +363,7 @@ def downgrade():
             sqlite_where=sa.text("outcome IS NULL"),
         )
         batch_op.drop_index("ix_sessions_app_customer")
+        batch_op.drop_index("ix_sessions_token_digest")
         batch_op.drop_index("ix_sessions_app_created")
 
     op.drop_table("sessions")
