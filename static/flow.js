@@ -136,6 +136,7 @@
       S.token = r.session_token;
       S.mode = (r.compliance && r.compliance.mode) || "standard";
       S.survey = r.survey;
+      S.sub = r.subscription || null;
       setLocale(r.locale);
       post("started", { sessionId: S.id, step: r.step, locale: S.locale });
       if (r.step === "payment_recovery") showRecovery(r.payment_recovery || {});
@@ -152,7 +153,11 @@
     var kids = [h("p", { class: "sf-text" }, [info.message || ""])];
     if (info.url) {
       kids.push(actions([h("a", { class: "sf-btn sf-primary", href: info.url, target: "_blank",
-        rel: "noopener", onclick: function () { showDone("recovered", {}); } },
+        rel: "noopener", onclick: function () {
+          // Billing's webhook books `recovered`; the server only learns the link was opened.
+          call("/recovery").catch(function () {});
+          showDone("recovered", {});
+        } },
         [t("recovery_button")]), continueCancel(next)]));
     } else {
       kids.push(actions([continueCancel(next)]));
@@ -233,8 +238,11 @@
   }
 
   function showConfirm() {
+    var sub = S.sub;
+    var until = sub && sub.cancel_at_period_end && sub.cancel_effective_at;
     screen("confirm", t("confirm_heading"), [
-      h("p", { class: "sf-text" }, [t("confirm_body")]),
+      h("p", { class: "sf-text" }, [until ? t("confirm_until",
+        { plan: sub.plan_name, date: date(sub.cancel_effective_at) }) : t("confirm_body")]),
       actions([
         btn(t("cancel_now"), "sf-danger", doCancel, { "data-action": "cancel" }),
         btn(t("keep"), "sf-secondary", function () {
@@ -270,16 +278,17 @@
   }
 
   // ---- closing -------------------------------------------------------------------------------
-  function close() {
+  function close(why) {
     if (S.result) return finish(S.result);
-    abandon();
+    abandon(typeof why === "string" ? why : "closed");
     finish({ outcome: "abandoned", sessionId: S.id });
   }
 
-  function abandon() {
+  function abandon(why) {
     if (!S.id || !navigator.sendBeacon) return;
     // text/plain keeps it a simple request; the API reads JSON whatever the content type.
-    var blob = new Blob([JSON.stringify({ session_token: S.token })], { type: "text/plain" });
+    var blob = new Blob([JSON.stringify({ session_token: S.token, why: why })],
+      { type: "text/plain" });
     navigator.sendBeacon(cfg.api + "/" + S.id + "/abandon", blob);
   }
 
@@ -326,7 +335,7 @@
   closeBtn.append("×");
   closeBtn.addEventListener("click", close);
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") { event.preventDefault(); close(); }
+    if (event.key === "Escape") { event.preventDefault(); close("escape"); }
     else if (event.key === "Tab") trapFocus(event);
   });
   window.addEventListener("message", function (event) {
@@ -334,9 +343,11 @@
     var m = event.data;
     if (!m || m.saveflow !== 1) return;
     if (m.type === "init" && !S.started) { S.started = true; start(m); }
-    else if (m.type === "close") close();
+    else if (m.type === "close") close("escape");
   });
   // The host page navigating away mid-flow closes the widget without a decision.
-  window.addEventListener("pagehide", function () { if (!S.finished && !S.result) abandon(); });
+  window.addEventListener("pagehide", function () {
+    if (!S.finished && !S.result) abandon("pagehide");
+  });
   post("ready");
 })();

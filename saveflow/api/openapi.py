@@ -97,6 +97,7 @@ def build_spec() -> dict:
         ("withdraw", "Keep the subscription", "Empty"),
         ("cancel", "Cancel the subscription", "Empty"),
         ("abandon", "Close without deciding (sendBeacon)", "Abandon"),
+        ("recovery", "The customer opened the update-payment link", "Empty"),
     ]:
         spec.path(
             path=f"{base}/{{session_id}}/{verb}",

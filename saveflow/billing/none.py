@@ -5,18 +5,9 @@ from datetime import datetime
 from marshmallow import ValidationError
 
 from saveflow.billing.base import Effect, register
-from saveflow.billing.periods import add_interval, current_period_end
+from saveflow.billing.periods import add_interval, cancel_effective_at
 from saveflow.billing.schemas import load_snapshot
 from saveflow.errors import APIError
-
-
-def _period_end(snapshot: dict, now: datetime) -> datetime | None:
-    started = snapshot.get("started_at")
-    if not started:
-        return None
-    return current_period_end(
-        datetime.fromisoformat(started), snapshot["interval"], snapshot["interval_count"], now
-    )
 
 
 def offer_effect(offer, snapshot: dict, now: datetime) -> tuple[str, dict]:
@@ -76,7 +67,7 @@ class NoneProvider:
 
     def cancel(self, app, session, immediately, idempotency_key, now) -> Effect:
         # Without a start date the period end is unknown to us; the host's billing knows it.
-        end = now if immediately else _period_end(session.snapshot, now)
+        end = cancel_effective_at(session.snapshot, immediately, now)
         effective_at = end.isoformat() if end else None
         return Effect(
             self.name,

@@ -35,3 +35,15 @@ def current_period_end(started_at: datetime, interval: str, count: int, now: dat
         periods += 1
         end = add_interval(started_at, "month", months * periods)
     return end
+
+
+def cancel_effective_at(snapshot: dict, immediately: bool, now: datetime) -> datetime | None:
+    """Return when a cancel takes effect: now, or the current period's end (None if unknown)."""
+    if immediately:
+        return now
+    started = snapshot.get("started_at")
+    if not started:
+        return None
+    return current_period_end(
+        datetime.fromisoformat(started), snapshot["interval"], snapshot["interval_count"], now
+    )

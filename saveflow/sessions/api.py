@@ -177,11 +177,20 @@ def cancel(session_id):
     return jsonify(result)
 
 
+@bp.post("/<session_id>/recovery")
+def recovery(session_id):
+    EmptySchema().load(json_body())
+    _app, session = load_session()
+    result = flow.recovery_opened(session, utcnow())
+    db.session.commit()
+    return jsonify(result)
+
+
 @bp.post("/<session_id>/abandon")
 def abandon(session_id):
     # navigator.sendBeacon cannot set headers, so the token may travel in the body.
     data = AbandonSchema().load(json_body())
     app, session = load_session(token=data.get("session_token"))
-    result = outcomes.abandon(app, session, utcnow())
+    result = outcomes.abandon(app, session, utcnow(), why=data["why"])
     db.session.commit()
     return jsonify(result)

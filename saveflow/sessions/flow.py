@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
+from saveflow.billing.periods import cancel_effective_at
 from saveflow.db import new_id
 from saveflow.errors import APIError
 from saveflow.extensions import db
@@ -280,11 +281,37 @@ def state(session: Session, app: App, now: datetime) -> dict:
         "survey": present.survey(app, active_reasons(app.id), session.locale, session.id),
         "classification": present.classification(session.classification),
         "offers": offer_cards(session, now),
+        "subscription": subscription_summary(app, session, now),
         "result": session.result,
     }
     if session.step == "payment_recovery":
         payload["payment_recovery"] = present.payment_recovery(session.snapshot, session.locale)
     return payload
+
+
+def subscription_summary(app: App, session: Session, now: datetime) -> dict:
+    """Return what the confirm screen tells the customer: plan, price and when a cancel bites."""
+    snap = session.snapshot
+    immediately = bool(app.settings.get("cancel_immediately"))
+    effective = cancel_effective_at(snap, immediately, now)
+    return {
+        "plan": snap["plan"],
+        "plan_name": snap.get("plan_name") or snap["plan"],
+        "amount": snap["amount"] * snap["quantity"],
+        "currency": snap["currency"],
+        "interval": snap["interval"],
+        "interval_count": snap["interval_count"],
+        "cancel_at_period_end": not immediately,
+        "cancel_effective_at": effective.isoformat() if effective else None,
+    }
+
+
+def recovery_opened(session: Session, now: datetime) -> dict:
+    """Note that the customer went to update the payment method; the webhook decides the rest."""
+    if not session.is_open:
+        raise conflict(f"This session has ended with outcome {session.outcome!r}.")
+    record(session, "payment_recovery_opened", {}, at=now)
+    return {"step": session.step, "recovery_opened": True}
 
 
 def compliance(session: Session) -> dict:

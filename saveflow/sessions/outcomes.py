@@ -159,6 +159,15 @@ def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:
     rows = db.session.execute(
         select(Session.id, Session.last_seen_at)
         .where(Session.outcome.is_(None), Session.last_seen_at < cutoff)
+        # A customer who went to fix the payment method waits for billing's webhook instead.
+        .where(
+            ~select(SessionEvent.id)
+            .where(
+                SessionEvent.session_id == Session.id,
+                SessionEvent.type == "payment_recovery_opened",
+            )
+            .exists()
+        )
         .limit(batch)
     ).all()
     swept = 0

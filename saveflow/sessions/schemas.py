@@ -60,6 +60,10 @@ class EmptySchema(Schema):
 
 class AbandonSchema(EmptySchema):
     session_token = fields.String(load_default=None, validate=validate.Length(max=200))
+    # How the widget was closed, so reports can tell these apart from idle timeouts.
+    why = fields.String(
+        load_default="closed", validate=validate.OneOf(["closed", "escape", "pagehide"])
+    )
 
 
 # Response shapes, for the OpenAPI document.
@@ -95,6 +99,17 @@ class ComplianceOut(Schema):
     survey_required = fields.Boolean()
 
 
+class SubscriptionOut(Schema):
+    plan = fields.String()
+    plan_name = fields.String()
+    amount = fields.Integer()
+    currency = fields.String()
+    interval = fields.String()
+    interval_count = fields.Integer()
+    cancel_at_period_end = fields.Boolean()
+    cancel_effective_at = fields.String(allow_none=True)
+
+
 class SessionOut(Schema):
     session_id = fields.String()
     session_token = fields.String()
@@ -108,6 +123,7 @@ class SessionOut(Schema):
     classification = fields.Nested(ClassificationOut, allow_none=True)
     offers = fields.List(fields.Nested(OfferOut))
     result = fields.Dict(allow_none=True)
+    subscription = fields.Nested(SubscriptionOut)
 
 
 class AnswerOut(Schema):

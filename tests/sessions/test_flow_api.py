@@ -305,3 +305,34 @@ def test_racing_starts_with_one_token_share_a_session(flow, monkeypatch):
     assert second.status_code == 200 and len(calls) == 2
     assert second.json["session_id"] == first["session_id"]
     assert db.session.scalar(select(func.count()).select_from(Session)) == 1
+
+
+def test_state_tells_when_a_cancel_takes_effect(flow, demo):
+    state = flow.start().json
+    sub = state["subscription"]
+    assert (sub["plan_name"], sub["amount"], sub["cancel_at_period_end"]) == ("Pro", 4900, True)
+    assert sub["cancel_effective_at"][8:19] == "15T10:00:00"
+    cancelled = flow.post("/cancel").json
+    assert cancelled["effective_at"] == sub["cancel_effective_at"]
+
+
+def test_recovery_opened_is_recorded_and_spared_by_the_sweeper(flow, client, demo):
+    from saveflow.db import utcnow
+    from saveflow.sessions.outcomes import sweep_idle
+    from tests.conftest import DEFAULT_SNAPSHOT
+
+    snapshot = {**DEFAULT_SNAPSHOT, "status": "past_due", "update_payment_url": "https://x.test/"}
+    flow.start(snapshot=snapshot)
+    response = flow.post("/recovery")
+    assert response.status_code == 200 and response.json["recovery_opened"] is True
+    assert events(flow.session_id)[-1] == "payment_recovery_opened"
+    age(flow.session_id, 60)
+    assert sweep_idle(utcnow(), 30) == 0
+    assert db.session.get(Session, flow.session_id).outcome is None
+
+
+def test_abandon_records_how_the_widget_was_closed(flow):
+    flow.start()
+    assert flow.post("/abandon", {"why": "escape"}).json["why"] == "escape"
+    bad = flow.post("/abandon", {"why": "rage-quit"})
+    assert bad.status_code == 422

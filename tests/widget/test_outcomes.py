@@ -4,10 +4,11 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from saveflow.apps.models import App
 from saveflow.extensions import db
-from saveflow.sessions.models import Session
+from saveflow.sessions.models import Session, SessionEvent
 from tests.widget.conftest import wait_for
 
 
@@ -15,6 +16,11 @@ def stored_outcome(session_id):
     db.session.rollback()  # see what the server threads committed
     row = db.session.get(Session, session_id)
     return row.outcome if row else None
+
+
+def stored_why(session_id):
+    db.session.rollback()
+    return db.session.get(Session, session_id).result["why"]
 
 
 def test_saved_en(widget, host_page):
@@ -79,6 +85,8 @@ def test_cancelled_in_simplified_chinese(widget, host_page):
     host.frame.get_by_role("button", name="继续取消").click()
     dialog = host.step("confirm")
     assert dialog.locator("#sf-heading").inner_text() == "确定要取消订阅吗?"
+    # The customer learns when the cancel bites before confirming it.
+    assert "之后不再扣费" in dialog.locator(".sf-text").inner_text()
     host.shot("3-confirm")
     host.frame.get_by_role("button", name="取消订阅").click()
     dialog = host.step("done")
@@ -98,6 +106,7 @@ def test_escape_abandons(widget, host_page):
     result = host.result()
     assert result["outcome"] == "abandoned"
     assert wait_for(lambda: stored_outcome(result["sessionId"]) == "abandoned")
+    assert stored_why(result["sessionId"]) == "escape"
     assert host.page.evaluate("document.activeElement.id") == "cancel"
 
 
@@ -110,6 +119,7 @@ def test_leaving_the_host_page_mid_flow_abandons(widget, host_page):
     )
     host.page.goto(widget.host.url + "/billing")
     assert wait_for(lambda: stored_outcome(session_id) == "abandoned")
+    assert stored_why(session_id) == "pagehide"
 
 
 def test_close_button_abandons_in_traditional_chinese(widget, host_page):
@@ -120,6 +130,7 @@ def test_close_button_abandons_in_traditional_chinese(widget, host_page):
     result = host.result()
     assert result["outcome"] == "abandoned"
     assert wait_for(lambda: stored_outcome(result["sessionId"]) == "abandoned")
+    assert stored_why(result["sessionId"]) == "closed"
 
 
 def test_payment_recovery_first_for_past_due(widget, host_page):
@@ -132,7 +143,21 @@ def test_payment_recovery_first_for_past_due(widget, host_page):
     assert popup.value.url.startswith(widget.host.url + "/billing")
     host.step("done")
     host.act("done")
-    assert host.result()["outcome"] == "recovered"
+    result = host.result()
+    assert result["outcome"] == "recovered"
+
+    def recovery_noted():
+        db.session.rollback()
+        return db.session.scalar(
+            select(SessionEvent.type).where(
+                SessionEvent.session_id == result["sessionId"],
+                SessionEvent.type == "payment_recovery_opened",
+            )
+        )
+
+    # The session stays open for billing's webhook, which alone may book `recovered`.
+    assert wait_for(recovery_noted)
+    assert stored_outcome(result["sessionId"]) is None
 
 
 def test_past_due_customer_can_still_continue_to_cancel(widget, host_page):
