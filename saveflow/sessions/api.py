@@ -12,7 +12,7 @@ from saveflow.apps.models import App
 from saveflow.db import utcnow
 from saveflow.errors import APIError
 from saveflow.extensions import db
-from saveflow.sessions import flow, outcomes
+from saveflow.sessions import flow, outcomes, state
 from saveflow.sessions.models import Session
 from saveflow.sessions.schemas import AbandonSchema, AnswerSchema, EmptySchema, StartSchema
 
@@ -121,7 +121,7 @@ def start():
         now,
     )
     db.session.commit()
-    payload = {"session_token": session_token(session.id), **flow.state(session, app, now)}
+    payload = {"session_token": session_token(session.id), **state.payload(session, app, now)}
     return jsonify(payload), 201 if created else 200
 
 
@@ -129,7 +129,7 @@ def start():
 def get_state(session_id):
     app, session = load_session(lock=False)
     db.session.commit()
-    return jsonify(flow.state(session, app, utcnow()))
+    return jsonify(state.payload(session, app, utcnow()))
 
 
 @bp.post("/<session_id>/answer")

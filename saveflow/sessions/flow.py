@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
-from saveflow.billing.periods import cancel_effective_at
 from saveflow.db import new_id
 from saveflow.errors import APIError
 from saveflow.extensions import db
@@ -22,9 +21,10 @@ from saveflow.offers.rules import Context, Decision, evaluate, policy_from_setti
 from saveflow.reasons.classify import classify
 from saveflow.reasons.models import Reason
 from saveflow.reports.revenue import mrr
-from saveflow.sessions import present, tokens
+from saveflow.sessions import tokens
 from saveflow.sessions.events import audit, record
 from saveflow.sessions.models import Session
+from saveflow.sessions.state import answer_payload
 
 # Billing states that send the customer to payment recovery before the survey (SPEC §4.2).
 PAST_DUE = frozenset({"past_due", "unpaid", "incomplete"})
@@ -45,15 +45,6 @@ def compliance_mode(app: App, country: str | None) -> str:
             if key in overrides:
                 return overrides[key]
     return app.compliance_mode
-
-
-def active_reasons(app_id: str) -> list[Reason]:
-    """Return an app's survey reasons in display order."""
-    return list(
-        db.session.scalars(
-            select(Reason).where(Reason.app_id == app_id, Reason.active).order_by(Reason.position)
-        )
-    )
 
 
 def latest_session_for(app_id: str, digest: str) -> Session | None:
@@ -217,35 +208,6 @@ def _parse(value):
     return datetime.fromisoformat(value) if value else None
 
 
-def current_offer(session: Session, offer_rows: dict | None = None):
-    """Return the offer row on show, or None."""
-    if session.step != "offers" or session.offer_index >= len(session.offer_keys):
-        return None
-    key = session.offer_keys[session.offer_index]
-    if offer_rows is not None and key in offer_rows:
-        return offer_rows[key]
-    return offers.find_offer(session.app_id, key)
-
-
-def offer_cards(session: Session, now: datetime, offer_rows: dict | None = None) -> list[dict]:
-    """Return the offer on show as a one-item list (offers are shown one at a time)."""
-    offer = current_offer(session, offer_rows)
-    if offer is None:
-        return []
-    return [present.offer_card(offer, session.snapshot, session.locale, session.attributes, now)]
-
-
-def answer_payload(session: Session, now: datetime, offer_rows: dict | None = None) -> dict:
-    payload = {
-        "step": session.step,
-        "classification": present.classification(session.classification),
-        "offers": offer_cards(session, now, offer_rows),
-    }
-    if (session.classification or {}).get("category") == "payment_problem":
-        payload["payment_recovery"] = present.payment_recovery(session.snapshot, session.locale)
-    return payload
-
-
 def decline(app: App, session: Session, offer_key: str, now: datetime) -> dict:
     """Decline the offer on show and move to the next one, or to the cancel confirmation."""
     position = presented_position(app, session, offer_key)
@@ -269,54 +231,9 @@ def presented_position(app: App, session: Session, offer_key: str) -> int:
     return session.offer_keys.index(offer_key)
 
 
-def state(session: Session, app: App, now: datetime) -> dict:
-    """Return everything the widget needs to resume a session."""
-    payload = {
-        "session_id": session.id,
-        "mode": session.mode,
-        "locale": session.locale,
-        "step": session.step,
-        "outcome": session.outcome,
-        "compliance": compliance(session),
-        "survey": present.survey(app, active_reasons(app.id), session.locale, session.id),
-        "classification": present.classification(session.classification),
-        "offers": offer_cards(session, now),
-        "subscription": subscription_summary(app, session, now),
-        "result": session.result,
-    }
-    if session.step == "payment_recovery":
-        payload["payment_recovery"] = present.payment_recovery(session.snapshot, session.locale)
-    return payload
-
-
-def subscription_summary(app: App, session: Session, now: datetime) -> dict:
-    """Return what the confirm screen tells the customer: plan, price and when a cancel bites."""
-    snap = session.snapshot
-    immediately = bool(app.settings.get("cancel_immediately"))
-    effective = cancel_effective_at(snap, immediately, now)
-    return {
-        "plan": snap["plan"],
-        "plan_name": snap.get("plan_name") or snap["plan"],
-        "amount": snap["amount"] * snap["quantity"],
-        "currency": snap["currency"],
-        "interval": snap["interval"],
-        "interval_count": snap["interval_count"],
-        "cancel_at_period_end": not immediately,
-        "cancel_effective_at": effective.isoformat() if effective else None,
-    }
-
-
 def recovery_opened(session: Session, now: datetime) -> dict:
     """Note that the customer went to update the payment method; the webhook decides the rest."""
     if not session.is_open:
         raise conflict(f"This session has ended with outcome {session.outcome!r}.")
     record(session, "payment_recovery_opened", {}, at=now)
     return {"step": session.step, "recovery_opened": True}
-
-
-def compliance(session: Session) -> dict:
-    return {
-        "mode": session.compliance_mode,
-        "max_offers": session.max_offers,
-        "survey_required": False,
-    }
