@@ -59,6 +59,7 @@ def build_spec() -> dict:
         ("Session", s.SessionOut),
         ("AnswerResult", s.AnswerOut),
         ("Outcome", s.OutcomeOut),
+        ("Recovery", s.RecoveryOut),
     ]:
         spec.components.schema(name, schema=schema)
     base = "/api/v1/sessions"
@@ -93,16 +94,16 @@ def build_spec() -> dict:
             parameters=[SESSION, OFFER],
             operations={"post": _op(summary, schema, "Empty")},
         )
-    for verb, summary, schema in [
-        ("withdraw", "Keep the subscription", "Empty"),
-        ("cancel", "Cancel the subscription", "Empty"),
-        ("abandon", "Close without deciding (sendBeacon)", "Abandon"),
-        ("recovery", "The customer opened the update-payment link", "Empty"),
+    for verb, summary, schema, response in [
+        ("withdraw", "Keep the subscription", "Empty", "Outcome"),
+        ("cancel", "Cancel the subscription", "Empty", "Outcome"),
+        ("abandon", "Close without deciding (sendBeacon)", "Abandon", "Outcome"),
+        ("recovery", "The customer opened the update-payment link", "Empty", "Recovery"),
     ]:
         spec.path(
             path=f"{base}/{{session_id}}/{verb}",
             parameters=[SESSION],
-            operations={"post": _op(summary, "Outcome", schema)},
+            operations={"post": _op(summary, response, schema)},
         )
     spec.path(
         path="/healthz",

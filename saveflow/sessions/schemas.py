@@ -141,6 +141,11 @@ class OutcomeOut(Schema):
     saved_revenue = fields.Dict()
 
 
+class RecoveryOut(Schema):
+    step = fields.String()
+    recovery_opened = fields.Boolean()
+
+
 class ErrorOut(Schema):
     code = fields.String()
     status = fields.Integer()
