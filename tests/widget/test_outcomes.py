@@ -12,15 +12,27 @@ from saveflow.sessions.models import Session, SessionEvent
 from tests.widget.conftest import wait_for
 
 
+def read_committed(query):
+    """Run a read in its own short transaction: on SQLite an open one holds the write lock the
+    server threads need, so never keep it while a browser is waiting on them."""
+    db.session.rollback()
+    try:
+        return query()
+    finally:
+        db.session.rollback()
+
+
 def stored_outcome(session_id):
-    db.session.rollback()  # see what the server threads committed
-    row = db.session.get(Session, session_id)
-    return row.outcome if row else None
+    return read_committed(
+        lambda: db.session.scalar(select(Session.outcome).where(Session.id == session_id))
+    )
 
 
 def stored_why(session_id):
-    db.session.rollback()
-    return db.session.get(Session, session_id).result["why"]
+    result = read_committed(
+        lambda: db.session.scalar(select(Session.result).where(Session.id == session_id))
+    )
+    return result["why"]
 
 
 def test_saved_en(widget, host_page):
@@ -147,11 +159,12 @@ def test_payment_recovery_first_for_past_due(widget, host_page):
     assert result["outcome"] == "recovered"
 
     def recovery_noted():
-        db.session.rollback()
-        return db.session.scalar(
-            select(SessionEvent.type).where(
-                SessionEvent.session_id == result["sessionId"],
-                SessionEvent.type == "payment_recovery_opened",
+        return read_committed(
+            lambda: db.session.scalar(
+                select(SessionEvent.type).where(
+                    SessionEvent.session_id == result["sessionId"],
+                    SessionEvent.type == "payment_recovery_opened",
+                )
             )
         )
 
