@@ -4,7 +4,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres:postgres@127.0.0.1:5432/saveflow_test
 BIN := $(VENV)/bin
 
-.PHONY: run test test-sqlite test-postgres lint install install-dev clean chromium
+.PHONY: run test test-sqlite test-postgres lint lock install install-dev clean chromium
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -40,6 +40,12 @@ chromium:
 
 lint: install-dev
 	$(BIN)/ruff check saveflow tests bench wsgi.py
+	$(BIN)/mypy saveflow
+
+## Re-pin the whole dependency tree from requirements.in and requirements-dev.in (pip-tools)
+lock: install-dev
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 test-sqlite: install-dev
 	env -u TEST_DATABASE_URL $(BIN)/pytest -q
