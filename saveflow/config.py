@@ -38,11 +38,28 @@ def _database_url(raw: str | None) -> str:
     return raw
 
 
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() not in ("0", "off", "false", "no", "")
+
+
+def _hosts(raw: str | None) -> list[str] | None:
+    return [h.strip() for h in raw.split(",") if h.strip()] if raw else None
+
+
 class Config:
     # Signs session bearer tokens: every web node of one deployment must share it.
     SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Engine options (pool, timeouts, hidden parameters) are derived from the settings below.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A database that stops answering must give a fast 503, never a hung worker.
+    SAVEFLOW_DB_CONNECT_TIMEOUT = int(os.environ.get("SAVEFLOW_DB_CONNECT_TIMEOUT", 3))
+    SAVEFLOW_DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("SAVEFLOW_DB_STATEMENT_TIMEOUT_MS", 5000))
+    SAVEFLOW_DB_LOCK_TIMEOUT_MS = int(os.environ.get("SAVEFLOW_DB_LOCK_TIMEOUT_MS", 3000))
+    SAVEFLOW_DB_POOL_TIMEOUT = int(os.environ.get("SAVEFLOW_DB_POOL_TIMEOUT", 3))
     # Request bodies above this are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH = int(os.environ.get("SAVEFLOW_MAX_BODY", 16 * 1024))
     # How long an open session may sit idle before it counts as abandoned (SPEC §2).
@@ -51,5 +68,33 @@ class Config:
     SAVEFLOW_HORIZON_MONTHS = int(os.environ.get("SAVEFLOW_HORIZON_MONTHS", 12))
     # Customer tokens may not expire further ahead than this (SPEC §5).
     SAVEFLOW_TOKEN_MAX_TTL = int(os.environ.get("SAVEFLOW_TOKEN_MAX_TTL", 3600))
+    # A session bearer token stops working this long after the session's last activity; calls on
+    # a decided session do not count as activity, so its token ends this long after the decision.
+    SAVEFLOW_SESSION_TOKEN_TTL = int(os.environ.get("SAVEFLOW_SESSION_TOKEN_TTL", 3600))
     SAVEFLOW_BILLING_PROVIDER = os.environ.get("SAVEFLOW_BILLING_PROVIDER", "none")
     JSON_SORT_KEYS = False
+
+    # The edge: reverse proxies in front (X-Forwarded-* hops trusted), accepted Host names.
+    SAVEFLOW_PROXY_HOPS = int(os.environ.get("SAVEFLOW_PROXY_HOPS", 0))
+    TRUSTED_HOSTS = _hosts(os.environ.get("SAVEFLOW_TRUSTED_HOSTS"))
+    # HSTS max-age sent on HTTPS responses.
+    SAVEFLOW_HSTS_SECONDS = int(os.environ.get("SAVEFLOW_HSTS_SECONDS", 31536000))
+
+    # Rate limits (Flask-Limiter syntax). Shared through Redis when REDIS_URL is set, so several
+    # web nodes count together; in process memory otherwise. SAVEFLOW_RATE_LIMITS=off disables.
+    SAVEFLOW_RATE_LIMITS = _flag("SAVEFLOW_RATE_LIMITS", True)
+    REDIS_URL = os.environ.get("REDIS_URL")
+    SAVEFLOW_LIMIT_DEFAULT = os.environ.get("SAVEFLOW_LIMIT_DEFAULT", "1200/minute")
+    SAVEFLOW_LIMIT_STARTS_PER_IP = os.environ.get("SAVEFLOW_LIMIT_STARTS_PER_IP", "300/minute")
+    SAVEFLOW_LIMIT_STARTS_PER_APP = os.environ.get("SAVEFLOW_LIMIT_STARTS_PER_APP", "6000/minute")
+    SAVEFLOW_LIMIT_TOKEN_FAILURES_PER_IP = os.environ.get(
+        "SAVEFLOW_LIMIT_TOKEN_FAILURES_PER_IP", "30/minute"
+    )
+    SAVEFLOW_LIMIT_TOKEN_FAILURES_PER_APP = os.environ.get(
+        "SAVEFLOW_LIMIT_TOKEN_FAILURES_PER_APP", "600/minute"
+    )
+    SAVEFLOW_LIMIT_SESSION_CALLS = os.environ.get("SAVEFLOW_LIMIT_SESSION_CALLS", "120/minute")
+    SAVEFLOW_LIMIT_FLOW_PAGES = os.environ.get("SAVEFLOW_LIMIT_FLOW_PAGES", "300/minute")
+    RATELIMIT_KEY_PREFIX = os.environ.get("SAVEFLOW_RATE_LIMIT_PREFIX", "saveflow")
+    # Failed token checks and rate-limit trips are counted per app and written in batches.
+    SAVEFLOW_SECURITY_FLUSH_SECONDS = int(os.environ.get("SAVEFLOW_SECURITY_FLUSH_SECONDS", 10))

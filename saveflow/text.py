@@ -1,6 +1,7 @@
 """Make untrusted text storable on every database we support."""
 
 import json
+import math
 
 
 def clean_text(value: str) -> str:
@@ -25,10 +26,20 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(literal: str) -> float:
+    # 1e400 parses to infinity, which no database column or JSONB value can hold.
+    value = float(literal)
+    if not math.isfinite(value):
+        raise ValueError(f"{literal[:40]} is out of range for a JSON number")
+    return value
+
+
 def loads(raw: bytes | str):
     """Parse strict JSON into storable values; raise ValueError for anything else."""
     try:
-        return clean_json(json.loads(raw, parse_constant=_reject_constant))
+        return clean_json(
+            json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+        )
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
 

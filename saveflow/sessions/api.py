@@ -1,4 +1,4 @@
-"""The public widget API v1 (SPEC §5): thin views over the session state machine."""
+"""The public widget API v1: thin views over the session state machine."""
 
 import hashlib
 import hmac
@@ -12,7 +12,8 @@ from saveflow.apps.models import App
 from saveflow.db import utcnow
 from saveflow.errors import APIError
 from saveflow.extensions import db
-from saveflow.sessions import flow, outcomes, state
+from saveflow.security import limits
+from saveflow.sessions import flow, outcomes, state, tokens
 from saveflow.sessions.models import Session
 from saveflow.sessions.schemas import AbandonSchema, AnswerSchema, EmptySchema, StartSchema
 
@@ -40,52 +41,90 @@ def json_body() -> dict:
     return body
 
 
+def _own_origin() -> str:
+    return request.host_url.rstrip("/")
+
+
 def _origin_allowed(app: App, origin: str | None) -> bool:
-    same_origin = request.host_url.rstrip("/")
-    return origin is None or origin == same_origin or origin in (app.allowed_origins or [])
+    # No Origin: a server calling. Our own origin: the hosted flow page in its iframe.
+    return origin is None or origin == _own_origin() or origin in (app.allowed_origins or [])
+
+
+def _check_origin(app: App) -> None:
+    origin = request.headers.get("Origin")
+    if not _origin_allowed(app, origin):
+        raise APIError(403, f"Origin {origin} is not allowed for this app.", code="origin")
+    g.cors_origins = app.allowed_origins or []
+
+
+def _bearer(token: str | None) -> str:
+    if token is not None:
+        return token
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise APIError(
+            401,
+            "Send the session token as `Authorization: Bearer <token>`.",
+            code="missing_session_token",
+        )
+    return header[len("Bearer ") :].strip()
 
 
 def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Session]:
-    """Return the app and session named in the URL, checking the session's bearer token.
+    """Return the app and session named in the URL, checking its bearer token and the origin.
 
-    With `lock`, the session row is write-locked first (a no-op UPDATE takes the row lock on
-    PostgreSQL and the write lock on SQLite), so calls on one session run one at a time.
+    The token is checked before the database is touched: it is derived from the session id, so a
+    wrong token and an id that does not exist get the same 401 and ids cannot be probed. With
+    `lock`, the session row is locked first (FOR UPDATE on PostgreSQL, the write lock on
+    SQLite), so calls on one session run one at a time.
     """
-    session_id = request.view_args["session_id"]
-    if token is None:
-        header = request.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            raise APIError(401, "Send the session token as `Authorization: Bearer <token>`.")
-        token = header[len("Bearer ") :].strip()
-    if lock:
-        db.session.execute(
-            update(Session).where(Session.id == session_id).values(event_seq=Session.event_seq)
+    session_id = request.view_args["session_id"]  # type: ignore[index]
+    expected = session_token(session_id).encode()
+    if not hmac.compare_digest(expected, _bearer(token).encode("utf-8", "replace")):
+        raise APIError(
+            401, "The session token does not match this session.", code="invalid_session_token"
         )
-    session = db.session.scalar(select(Session).where(Session.id == session_id))
-    # A wrong token and an unknown id look the same, so ids cannot be probed.
-    expected = session_token(session.id).encode() if session else b""
-    if session is None or not hmac.compare_digest(expected, token.encode("utf-8", "replace")):
+    query = select(Session, App).join(App, App.id == Session.app_id)
+    query = query.where(Session.id == session_id)
+    if lock:
+        if db.session.get_bind().dialect.name == "sqlite":
+            # SQLite has no row locks: a write takes the database's write lock up front.
+            db.session.execute(
+                update(Session).where(Session.id == session_id).values(event_seq=Session.event_seq)
+            )
+        else:
+            query = query.with_for_update(of=Session)
+    row = db.session.execute(query).first()
+    if row is None:  # only a valid token for a session that no longer exists
         raise APIError(404, "No such session.")
-    app = db.session.get(App, session.app_id)
-    g.cors_origins = app.allowed_origins or []
-    session.last_seen_at = utcnow()
+    session, app = row
+    now = utcnow()
+    ttl = current_app.config["SAVEFLOW_SESSION_TOKEN_TTL"]
+    if (now - session.last_seen_at).total_seconds() > ttl:
+        raise APIError(
+            401,
+            "This session token has expired; start again with a fresh customer token.",
+            code="session_token_expired",
+        )
+    _check_origin(app)
+    if session.is_open:
+        # Activity keeps an open session's token alive; a decided one only replays and reads.
+        session.last_seen_at = now
     return app, session
-
-
-@bp.url_value_preprocessor
-def refuse_unstorable_ids(_endpoint, values):
-    # A NUL or lone surrogate in a path id cannot name anything; PostgreSQL would refuse it.
-    if values and not all(text.is_clean(v) for v in values.values() if isinstance(v, str)):
-        raise APIError(404, "No such session.")
 
 
 @bp.after_request
 def cors(response):
     origin = request.headers.get("Origin")
-    allowed = getattr(g, "cors_origins", None)
-    if allowed is None and request.method == "OPTIONS":
-        allowed = _preflight_origins()
-    if origin and allowed and origin in allowed:
+    if not origin:
+        return response
+    if request.method == "OPTIONS":
+        # Every origin gets the same preflight answer, so preflights reveal no tenant's origins;
+        # the real call is refused with 403 unless the origin belongs to the session's app.
+        allowed = True
+    else:
+        allowed = origin in (getattr(g, "cors_origins", None) or [])
+    if allowed:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
@@ -94,32 +133,28 @@ def cors(response):
     return response
 
 
-def _preflight_origins() -> list[str]:
-    """Origins a preflight is answered for: any app's, so a preflight reveals no session."""
-    return sorted(
-        {o for origins in db.session.scalars(select(App.allowed_origins)) for o in origins or []}
-    )
-
-
 @bp.post("")
 def start():
     data = StartSchema().load(json_body())
     app = db.session.get(App, data["app_id"])
     if app is None:
         raise APIError(404, "Unknown app.", code="unknown_app")
-    origin = request.headers.get("Origin")
-    if not _origin_allowed(app, origin):
-        raise APIError(403, f"Origin {origin} is not allowed for this app.", code="origin")
-    g.cors_origins = app.allowed_origins or []
+    _check_origin(app)
+    limits.refuse_locked_address(app.id)
     now = utcnow()
-    session, created = flow.start(
-        app,
-        data["token"],
-        data["locale"],
-        data["attributes"],
-        request.headers.get("Accept-Language"),
-        now,
-    )
+    try:
+        session, created = flow.start(
+            app,
+            data["token"],
+            data["locale"],
+            data["attributes"],
+            request.headers.get("Accept-Language"),
+            now,
+        )
+    except tokens.InvalidToken:
+        db.session.rollback()
+        limits.token_failed(app.id)
+        raise
     db.session.commit()
     payload = {"session_token": session_token(session.id), **state.payload(session, app, now)}
     return jsonify(payload), 201 if created else 200

@@ -8,6 +8,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Callable
 
@@ -34,13 +35,27 @@ def sign(secret: str, claims: dict) -> str:
     return f"{body}.{signature(secret, body)}"
 
 
+_HEX_SIGNATURE = re.compile(r"[0-9a-fA-F]{64}")
+
+
+class InvalidToken(APIError):
+    """A customer token that is malformed, forged, expired or for another app."""
+
+    def __init__(self, message: str, code: str = "invalid_token"):
+        super().__init__(401, message, code=code)
+
+
 def digest(token: str) -> str:
-    """Return a stable fingerprint of a token, to find the session it already started."""
-    return hashlib.sha256(token.encode()).hexdigest()
+    """Return a stable fingerprint of a token, to find the session it already started.
+
+    Hex is case-blind, so a verified token has many spellings; all of them are one token.
+    """
+    body, _, sig = token.partition(".")
+    return hashlib.sha256(f"{body}.{sig.lower()}".encode()).hexdigest()
 
 
-def _invalid(message: str, code: str = "invalid_token") -> APIError:
-    return APIError(401, message, code=code)
+def _invalid(message: str, code: str = "invalid_token") -> InvalidToken:
+    return InvalidToken(message, code)
 
 
 def read_unverified(token: str) -> tuple[str, dict]:
@@ -72,8 +87,10 @@ def verify(
     mode = claims.get("mode")
     if mode not in ("live", "test"):
         raise _invalid("The token's mode must be 'live' or 'test'.")
+    if not _HEX_SIGNATURE.fullmatch(sig):
+        raise _invalid("The token's signature must be 64 hex digits.", code="bad_signature")
     expected = signature(secret_for(mode), body)
-    if not hmac.compare_digest(expected.encode(), sig.lower().encode("ascii", "replace")):
+    if not hmac.compare_digest(expected.encode(), sig.lower().encode("ascii")):
         raise _invalid("The token's signature does not match.", code="bad_signature")
     exp = claims.get("exp")
     if not isinstance(exp, int) or isinstance(exp, bool):
