@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from saveflow.config import ROOT, Config
+from saveflow.db import engine_options
 from saveflow.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -19,9 +20,13 @@ def create_app(config: type[Config] = Config) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config)
-    app.json.sort_keys = False
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     register_extensions(app)
     register_blueprints(app)
+    register_limits(app)
     register_errors(app)
     register_cli(app)
     return app
@@ -29,9 +34,11 @@ def create_app(config: type[Config] = Config) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import saveflow.models  # noqa: F401  (every table on the metadata)
+    from saveflow.security import edge
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    edge.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -42,6 +49,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meta_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(widget_bp)
+
+
+def register_limits(app: Flask) -> None:
+    from saveflow.security.limits import init_limits
+
+    init_limits(app)
 
 
 def register_errors(app: Flask) -> None:

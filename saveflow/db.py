@@ -60,3 +60,39 @@ def _sqlite_begin_immediate(connection) -> None:
     # timeout instead of failing when a read turns into a write after another writer committed.
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def engine_options(url: str, config) -> dict:
+    """Return engine options that bound every wait on the database and keep parameters out of logs.
+
+    PostgreSQL gets a connect timeout and server-side statement, lock and idle-in-transaction
+    timeouts in the startup packet (no extra round trip); every database gets a bounded wait for
+    a pooled connection. Parameters are hidden from logged SQL so a secret never reaches a log.
+    """
+    options: dict = {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+        **dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}),
+    }
+    if url.startswith("postgresql"):
+        statement = config["SAVEFLOW_DB_STATEMENT_TIMEOUT_MS"]
+        server = (
+            f"-c statement_timeout={statement} "
+            f"-c lock_timeout={config['SAVEFLOW_DB_LOCK_TIMEOUT_MS']} "
+            f"-c idle_in_transaction_session_timeout={max(statement * 2, 10000)}"
+        )
+        options.setdefault("pool_timeout", config["SAVEFLOW_DB_POOL_TIMEOUT"])
+        options.setdefault(
+            "connect_args",
+            {
+                "connect_timeout": config["SAVEFLOW_DB_CONNECT_TIMEOUT"],
+                "options": server,
+                # A peer that stops acknowledging (a dead host) is noticed within seconds.
+                "keepalives": 1,
+                "keepalives_idle": 5,
+                "keepalives_interval": 2,
+                "keepalives_count": 2,
+                "tcp_user_timeout": config["SAVEFLOW_DB_CONNECT_TIMEOUT"] * 1000,
+            },
+        )
+    return options

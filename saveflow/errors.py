@@ -1,8 +1,11 @@
 """One JSON error shape for the API: {"code", "status", "message", "errors"}."""
 
+import contextlib
+
 from flask import Flask, jsonify, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 # Stable machine-readable codes for the HTTP statuses the API uses.
 CODES = {
@@ -18,18 +21,30 @@ CODES = {
     429: "rate_limited",
     500: "internal_error",
     502: "billing_unavailable",
+    503: "database_unavailable",
 }
+
+# Errors that mean the database cannot be reached or did not answer in time, not a bad request.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)
 
 
 class APIError(Exception):
     """An error the API reports to its caller in the shared JSON shape."""
 
-    def __init__(self, status: int, message: str, code: str | None = None, errors=None):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str | None = None,
+        errors=None,
+        headers: dict | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
         self.code = code or CODES.get(status, "error")
         self.errors = errors or {}
+        self.headers = headers or {}
 
 
 def error_body(status: int, message: str, code: str | None = None, errors=None) -> dict:
@@ -42,9 +57,10 @@ def error_body(status: int, message: str, code: str | None = None, errors=None) 
     }
 
 
-def _respond(status, message, code=None, errors=None):
+def _respond(status, message, code=None, errors=None, headers=None):
     response = jsonify(error_body(status, message, code, errors))
     response.status_code = status
+    response.headers.update(headers or {})
     return response
 
 
@@ -53,7 +69,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(APIError)
     def api_error(exc: APIError):
-        return _respond(exc.status, exc.message, exc.code, exc.errors)
+        return _respond(exc.status, exc.message, exc.code, exc.errors, exc.headers)
 
     @app.errorhandler(ValidationError)
     def validation_error(exc: ValidationError):
@@ -66,7 +82,30 @@ def register_error_handlers(app: Flask) -> None:
         if status == 413:
             limit = app.config.get("MAX_CONTENT_LENGTH")
             return _respond(413, f"The request body is larger than {limit} bytes.")
-        return _respond(status, exc.description or exc.name)
+        if status == 429:
+            return _respond(429, f"Too many requests ({exc.description}); slow down and retry.")
+        headers = {}
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        return _respond(status, exc.description or exc.name, headers=headers)
+
+    def database_unavailable(exc: Exception):
+        from saveflow.extensions import db
+
+        with contextlib.suppress(*DATABASE_UNAVAILABLE):  # a lost connection has nothing to undo
+            db.session.rollback()
+        # The class only: the message of a database error can quote SQL text.
+        app.logger.warning(
+            "Database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__
+        )
+        return _respond(
+            503,
+            "The database is not answering; nothing was changed. Try again shortly.",
+            headers={"Retry-After": "5"},
+        )
+
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, database_unavailable)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

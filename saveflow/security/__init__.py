@@ -1,0 +1,1 @@
+"""Holding under attack: the HTTP edge, rate limits and counts of what was refused."""
