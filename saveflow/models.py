@@ -3,6 +3,7 @@
 from saveflow.apps.models import App, AuditEntry
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
 from saveflow.reasons.models import Reason, ReasonCategory
+from saveflow.security.models import SecurityCount
 from saveflow.sessions.models import Session, SessionEvent
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Reason",
     "ReasonCategory",
     "RuleSet",
+    "SecurityCount",
     "Session",
     "SessionEvent",
 ]

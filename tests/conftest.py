@@ -73,7 +73,7 @@ def database(tmp_path_factory):
     _migrate(url)
     tables = (
         "session_events, audit_log, offer_acceptances, sessions, rule_sets, offers, "
-        "reasons, reason_categories, apps"
+        "reasons, reason_categories, apps, security_counts"
     )
 
     def fresh() -> str:
