@@ -29,7 +29,9 @@ def create_app(config: type[Config] = Config) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import saveflow.models  # noqa: F401  (every table on the metadata)
+    from saveflow import crypto
 
+    crypto.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
 

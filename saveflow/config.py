@@ -42,7 +42,10 @@ class Config:
     # Signs session bearer tokens: every web node of one deployment must share it.
     SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a failing statement's message and the SQL log never show bound values.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # Fernet keys for secrets at rest, comma-separated, first encrypts (see saveflow/crypto.py).
+    SAVEFLOW_ENCRYPTION_KEY = os.environ.get("SAVEFLOW_ENCRYPTION_KEY")
     # Request bodies above this are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH = int(os.environ.get("SAVEFLOW_MAX_BODY", 16 * 1024))
     # How long an open session may sit idle before it counts as abandoned (SPEC §2).
