@@ -1,9 +1,10 @@
 """App signing secrets are Fernet ciphertext in the database and plaintext only in Python."""
 
 import logging
+import stat
 
 import pytest
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
@@ -12,7 +13,7 @@ from saveflow import crypto
 from saveflow.app import MIGRATIONS
 from saveflow.extensions import db
 from saveflow.models import App
-from tests.conftest import ENCRYPTION_KEY
+from tests.conftest import ENCRYPTION_KEY, ORIGIN
 
 
 def stored(app_id: str) -> tuple[str, str]:
@@ -36,6 +37,11 @@ def use_keys(app, value: str | None) -> None:
     """Rebind the app's keyring as if it had started with SAVEFLOW_ENCRYPTION_KEY=value."""
     app.config["SAVEFLOW_ENCRYPTION_KEY"] = value
     crypto.init_app(app)
+
+
+def rotate(app):
+    db.session.rollback()  # the command's own transaction needs SQLite's write lock
+    return app.test_cli_runner().invoke(args=["saveflow", "rotate-encryption-key"])
 
 
 def decrypts_with(key: str, token: str) -> str:
@@ -63,6 +69,59 @@ def test_a_token_signed_with_the_secret_starts_a_session(flow):
     response = flow.start()
     assert response.status_code == 201, response.json
     assert flow.start(token=flow.token).status_code == 401  # a session token is no customer token
+
+
+def test_rotation_reencrypts_with_the_first_key(app, demo):
+    live, test = demo.live_secret, demo.test_secret
+    new = Fernet.generate_key().decode()
+    use_keys(app, f"{new},{ENCRYPTION_KEY}")
+    result = rotate(app)
+    assert result.exit_code == 0, result.output
+    assert "Re-encrypted 2 value(s)" in result.output
+    assert live not in result.output and test not in result.output
+    tokens = stored(demo.id)
+    assert [decrypts_with(new, token) for token in tokens] == [live, test]
+    for token in tokens:
+        with pytest.raises(InvalidToken):
+            decrypts_with(ENCRYPTION_KEY, token)
+    use_keys(app, new)  # the old key can now go
+    assert reloaded(demo.id).live_secret == live
+
+
+def test_rotation_refuses_a_single_configured_key(app, demo):
+    result = rotate(app)
+    assert result.exit_code != 0
+    assert "SAVEFLOW_ENCRYPTION_KEY" in result.output and "new,old" in result.output
+
+
+def test_rotation_with_the_instance_key_file(app, tmp_path):
+    from saveflow.apps.setup import create_app_with_defaults
+
+    app.instance_path = str(tmp_path)
+    use_keys(app, None)
+    key_file = tmp_path / "encryption_key"
+    old = key_file.read_text().strip()
+    use_keys(app, None)
+    assert key_file.read_text().strip() == old  # created once, then kept
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    record = create_app_with_defaults("Acme", [ORIGIN], actor="test")
+    db.session.commit()
+    app_id, live = record.id, record.live_secret
+    assert decrypts_with(old, stored(app_id)[0]) == live
+
+    result = rotate(app)
+    assert result.exit_code == 0, result.output
+    assert live not in result.output
+    new = key_file.read_text().strip()
+    assert new != old and "\n" not in new  # only the new key is left
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    token = stored(app_id)[0]
+    assert decrypts_with(new, token) == live
+    with pytest.raises(InvalidToken):
+        decrypts_with(old, token)
+    assert reloaded(app_id).live_secret == live  # the running app took up the new key
+    use_keys(app, None)
+    assert reloaded(app_id).live_secret == live  # and so does the next start
 
 
 def test_a_wrong_key_fails_loudly(app, flow):
