@@ -34,8 +34,10 @@ def create_app(config: type[Config] = Config) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     import saveflow.models  # noqa: F401  (every table on the metadata)
+    from saveflow import crypto
     from saveflow.security import edge
 
+    crypto.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     edge.init_app(app)

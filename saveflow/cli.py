@@ -177,3 +177,20 @@ def sweep_idle_cmd() -> None:
     while swept := sweep_idle(utcnow(), minutes):
         total += swept
     click.echo(f"Abandoned {total} idle session(s)")
+
+
+@saveflow_cli.command("rotate-encryption-key")
+def rotate_encryption_key() -> None:
+    """Re-encrypt every secret at rest with the first key (docs/security.md, Secrets at rest)."""
+    from saveflow import crypto
+
+    try:
+        keyring, count = crypto.rotate_keys(db.engine, db.metadata, crypto.current_keyring())
+    except (ValueError, crypto.UndecryptableValue) as exc:
+        raise click.ClickException(str(exc)) from None
+    crypto.bind(current_app, keyring)
+    click.echo(f"Re-encrypted {count} value(s) with the first key of {keyring.source}")
+    if keyring.path is None:
+        click.echo(f"Next: set {crypto.SETTING} to the new key alone and restart saveflow")
+    else:
+        click.echo("The old key is gone from the file: restart saveflow's web processes")

@@ -53,13 +53,16 @@ class Config:
     # Signs session bearer tokens: every web node of one deployment must share it.
     SECRET_KEY = _secret_key()
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"))
-    # Engine options (pool, timeouts, hidden parameters) are derived from the settings below.
+    # Engine options (pool, timeouts, hidden parameters) are derived from the settings below;
+    # hide_parameters keeps bound values (secrets) out of failing statements and the SQL log.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # A database that stops answering must give a fast 503, never a hung worker.
     SAVEFLOW_DB_CONNECT_TIMEOUT = int(os.environ.get("SAVEFLOW_DB_CONNECT_TIMEOUT", 3))
     SAVEFLOW_DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("SAVEFLOW_DB_STATEMENT_TIMEOUT_MS", 5000))
     SAVEFLOW_DB_LOCK_TIMEOUT_MS = int(os.environ.get("SAVEFLOW_DB_LOCK_TIMEOUT_MS", 3000))
     SAVEFLOW_DB_POOL_TIMEOUT = int(os.environ.get("SAVEFLOW_DB_POOL_TIMEOUT", 3))
+    # Fernet keys for secrets at rest, comma-separated, first encrypts (see saveflow/crypto.py).
+    SAVEFLOW_ENCRYPTION_KEY = os.environ.get("SAVEFLOW_ENCRYPTION_KEY")
     # Request bodies above this are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH = int(os.environ.get("SAVEFLOW_MAX_BODY", 16 * 1024))
     # How long an open session may sit idle before it counts as abandoned (SPEC §2).

@@ -27,6 +27,8 @@ DEFAULT_SNAPSHOT = {
 }
 DEMO_DOWNGRADES = {"pro": {"plan": "starter", "name": "Starter", "amount": 1900}}
 ORIGIN = "https://shop.example"
+# A fixed Fernet key, so tests never create or read instance/encryption_key.
+ENCRYPTION_KEY = "uhk3ZOOi-60N9SedyCbgiTtH7gQC5VIffZ5-MfGpxek="
 
 
 def _test_url() -> str | None:
@@ -38,6 +40,7 @@ def _config(url: str) -> type[Config]:
     class TestConfig(Config):
         TESTING = True
         SECRET_KEY = "test-secret-key"
+        SAVEFLOW_ENCRYPTION_KEY = ENCRYPTION_KEY
         SQLALCHEMY_DATABASE_URI = url
 
     return TestConfig

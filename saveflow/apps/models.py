@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from saveflow.crypto import EncryptedText
 from saveflow.db import JSONType, UTCDateTime, new_id, utcnow
 from saveflow.extensions import db
 
@@ -30,9 +31,10 @@ class App(db.Model):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("app"))
     name: Mapped[str] = mapped_column(String(200))
-    # Host servers sign customer tokens with the secret of the token's mode.
-    live_secret: Mapped[str] = mapped_column(String(100), default=lambda: new_secret("live"))
-    test_secret: Mapped[str] = mapped_column(String(100), default=lambda: new_secret("test"))
+    # Host servers sign customer tokens with the secret of the token's mode; the table holds
+    # them encrypted, so a database dump or backup alone cannot forge tokens.
+    live_secret: Mapped[str] = mapped_column(EncryptedText, default=lambda: new_secret("live"))
+    test_secret: Mapped[str] = mapped_column(EncryptedText, default=lambda: new_secret("test"))
     allowed_origins: Mapped[list] = mapped_column(JSONType, default=list)
     locales: Mapped[list] = mapped_column(JSONType, default=lambda: ["en", "zh-Hans", "zh-Hant"])
     default_locale: Mapped[str] = mapped_column(String(16), default="en")
