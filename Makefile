@@ -4,7 +4,7 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres:postgres@127.0.0.1:5432/saveflow_test
 BIN := $(VENV)/bin
 
-.PHONY: run test test-sqlite test-postgres lint lock install install-dev clean chromium
+.PHONY: run test test-sqlite test-postgres lint lock install install-dev clean chromium services
 
 $(BIN)/python:
 	python3 -m venv $(VENV)
@@ -32,7 +32,11 @@ run: install
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
 ## Install everything (PostgreSQL too, if missing) and run lint plus the suite on SQLite and PostgreSQL
-test: install-dev chromium lint test-sqlite test-postgres
+test: install-dev chromium services lint test-sqlite test-postgres
+
+## Redis for the shared rate-limit tests (installed and started when missing)
+services:
+	bash .ci/ensure-redis
 
 ## Debian's Chromium for the widget's browser tests (Playwright never downloads a browser)
 chromium:

@@ -194,3 +194,30 @@ def rotate_encryption_key() -> None:
         click.echo(f"Next: set {crypto.SETTING} to the new key alone and restart saveflow")
     else:
         click.echo("The old key is gone from the file: restart saveflow's web processes")
+
+
+@saveflow_cli.command("security-report")
+@click.option("--hours", default=24, show_default=True, type=click.IntRange(1, 24 * 90))
+def security_report(hours: int) -> None:
+    """Print refused requests per app and kind (failed token checks, rate-limit trips)."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from saveflow.db import utcnow
+    from saveflow.security.models import SecurityCount
+
+    since = utcnow() - timedelta(hours=hours)
+    rows = db.session.execute(
+        select(SecurityCount.app_id, SecurityCount.kind, func.sum(SecurityCount.count))
+        .where(SecurityCount.window_end >= since)
+        .group_by(SecurityCount.app_id, SecurityCount.kind)
+        .order_by(func.sum(SecurityCount.count).desc())
+    ).all()
+    if not rows:
+        click.echo(f"No refused requests in the last {hours} hour(s).")
+        return
+    click.echo(f"Refused requests in the last {hours} hour(s):")
+    click.echo(f"  {'app':<32} {'kind':<14} {'count':>8}")
+    for app_id, kind, total in rows:
+        click.echo(f"  {app_id or '(none named)':<32} {kind:<14} {total:>8}")

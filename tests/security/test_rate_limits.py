@@ -164,3 +164,15 @@ def test_counters_are_shared_through_redis(database):
     two = _limited_app(database, **settings).test_client()
     statuses = [c.get("/flow/app_x").status_code for c in (one, two, one, two)]
     assert statuses == [404, 404, 404, 429]
+
+
+def test_security_report_prints_counts(limited):
+    application, tenant = limited
+    client = application.test_client()
+    bad = make_token(tenant).split(".")[0] + "." + "0" * 64
+    for _ in range(2):
+        _start(client, tenant, token=bad)
+    result = application.test_cli_runner().invoke(args=["saveflow", "security-report"])
+    assert result.exit_code == 0, result.output
+    line = next(row for row in result.output.splitlines() if "token_failed" in row)
+    assert tenant.id in line and line.split()[-1] == "2"
