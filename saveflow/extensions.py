@@ -1,5 +1,7 @@
 """Extension objects, created bare and bound to the app in create_app."""
 
+from typing import TYPE_CHECKING
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -22,3 +24,9 @@ class Base(DeclarativeBase):
 # Requests commit once at the end; keeping loaded state after commit saves a reload per row.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
+
+if TYPE_CHECKING:
+    # Type checkers cannot see the class Flask-SQLAlchemy builds at run time; it is a Base.
+    Model = Base
+else:
+    Model = db.Model

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from saveflow.crypto import EncryptedText
 from saveflow.db import JSONType, UTCDateTime, new_id, utcnow
-from saveflow.extensions import db
+from saveflow.extensions import Model
 
 COMPLIANCE_MODES = ("standard", "one_save", "direct")
 MODES = ("live", "test")
@@ -20,7 +20,7 @@ def new_secret(mode: str) -> str:
     return f"sk_{mode}_{secrets.token_urlsafe(32)}"
 
 
-class App(db.Model):
+class App(Model):
     __tablename__ = "apps"
     __table_args__ = (
         CheckConstraint(
@@ -48,7 +48,7 @@ class App(db.Model):
         return self.live_secret if mode == "live" else self.test_secret
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """An append-only record of save attempts, cancels and admin changes (SPEC §4.7)."""
 
     __tablename__ = "audit_log"

@@ -16,10 +16,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saveflow.db import JSONType, UTCDateTime, utcnow
-from saveflow.extensions import db
+from saveflow.extensions import Model, db
 
 
-class Offer(db.Model):
+class Offer(Model):
     __tablename__ = "offers"
     __table_args__ = (
         UniqueConstraint("app_id", "key"),
@@ -40,7 +40,7 @@ class Offer(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class RuleSet(db.Model):
+class RuleSet(Model):
     """One version of an app's rules; a published version never changes again."""
 
     __tablename__ = "rule_sets"
@@ -82,7 +82,7 @@ def _published_is_immutable(mapper, connection, target: RuleSet) -> None:
         raise ValueError(f"rule set version {target.version} is published and cannot change")
 
 
-class OfferAcceptance(db.Model):
+class OfferAcceptance(Model):
     """The accepted offer of a saved session and the billing effect it had."""
 
     __tablename__ = "offer_acceptances"

@@ -10,10 +10,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from saveflow.db import JSONType
-from saveflow.extensions import db
+from saveflow.extensions import Model
 
 
-class ReasonCategory(db.Model):
+class ReasonCategory(Model):
     __tablename__ = "reason_categories"
     __table_args__ = (
         UniqueConstraint("app_id", "key"),
@@ -28,7 +28,7 @@ class ReasonCategory(db.Model):
     labels: Mapped[dict] = mapped_column(JSONType, default=dict)
 
 
-class Reason(db.Model):
+class Reason(Model):
     __tablename__ = "reasons"
     __table_args__ = (
         UniqueConstraint("app_id", "key"),

@@ -6,12 +6,12 @@ from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saveflow.db import UTCDateTime
-from saveflow.extensions import db
+from saveflow.extensions import Model
 
 KINDS = ("token_failed", "rate_limited")
 
 
-class SecurityCount(db.Model):  # type: ignore[name-defined]
+class SecurityCount(Model):
     """How many requests of one kind were refused for an app within a short window."""
 
     __tablename__ = "security_counts"

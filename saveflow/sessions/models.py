@@ -16,13 +16,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saveflow.db import JSONType, UTCDateTime, new_id, utcnow
-from saveflow.extensions import db
+from saveflow.extensions import Model
 
 OUTCOMES = ("saved", "withdrawn", "cancelled", "recovered", "abandoned")
 STEPS = ("payment_recovery", "survey", "offers", "confirm", "done")
 
 
-class Session(db.Model):
+class Session(Model):
     __tablename__ = "sessions"
     __table_args__ = (
         UniqueConstraint("app_id", "id"),
@@ -105,7 +105,7 @@ class Session(db.Model):
         return self.outcome is None
 
 
-class SessionEvent(db.Model):
+class SessionEvent(Model):
     """One step of a session; rows are only ever inserted (triggers refuse changes)."""
 
     __tablename__ = "session_events"
