@@ -52,4 +52,7 @@ class Config:
     # Customer tokens may not expire further ahead than this (SPEC §5).
     SAVEFLOW_TOKEN_MAX_TTL = int(os.environ.get("SAVEFLOW_TOKEN_MAX_TTL", 3600))
     SAVEFLOW_BILLING_PROVIDER = os.environ.get("SAVEFLOW_BILLING_PROVIDER", "none")
+    # The demo (`GET /demo`, the demo host, a marked demo app) exists only when this is on.
+    SAVEFLOW_DEMO = os.environ.get("SAVEFLOW_DEMO", "").lower() in ("1", "true", "yes")
+    SAVEFLOW_DEMO_URL = os.environ.get("SAVEFLOW_DEMO_URL", "http://127.0.0.1:5001/")
     JSON_SORT_KEYS = False
