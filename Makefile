@@ -22,14 +22,15 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## Install, migrate and seed the embedded SQLite database, and serve on http://127.0.0.1:$(PORT)
-## with the demo host page (another origin, for the widget) on http://127.0.0.1:5001
+## with the demo host page (another origin, for the widget) on http://127.0.0.1:5001.
+## SAVEFLOW_DEMO=1 turns the demo on (a marked demo app, /demo, the host); never set it in production.
 run: install
-	$(BIN)/flask --app wsgi saveflow init
+	SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow init
 	@echo "Demo: open http://127.0.0.1:$(PORT)/demo (the host page on :5001 embeds the widget)"
-	SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:5001 --workers 1 \
-	  'saveflow.widget.demo_host:create_from_env()' & demo=$$!; \
+	SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:5001 \
+	  --workers 1 'saveflow.widget.demo_host:create_from_env()' & demo=$$!; \
 	trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+	SAVEFLOW_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
 ## Install everything (PostgreSQL too, if missing) and run lint plus the suite on SQLite and PostgreSQL
 test: install-dev chromium services lint test-sqlite test-postgres

@@ -51,6 +51,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meta_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(widget_bp)
+    if app.config["SAVEFLOW_DEMO"]:
+        from saveflow.widget.demo import bp as demo_bp
+
+        app.register_blueprint(demo_bp)
 
 
 def register_limits(app: Flask) -> None:

@@ -4,6 +4,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from flask import current_app
@@ -32,20 +33,37 @@ def _app_or_fail(app_id: str | None) -> App:
     return app
 
 
+def _demo_origins() -> list[str]:
+    """Return the demo host's origins: its configured public URL's and the loopback ones."""
+    url = urlsplit(current_app.config["SAVEFLOW_DEMO_URL"])
+    origin = f"{url.scheme}://{url.netloc}"
+    return DEMO_ORIGINS if origin in DEMO_ORIGINS else [origin, *DEMO_ORIGINS]
+
+
 @saveflow_cli.command("init")
 @click.option("--json", "as_json", is_flag=True, help="Print {app_id, secret} on one line.")
 @click.option("--name", default="Demo app", show_default=True, help="Name of the first app.")
 def init(as_json: bool, name: str) -> None:
-    """Migrate the database, then create a first app with seeded taxonomy, offers and rules."""
+    """Migrate, then create a first app (the demo app under SAVEFLOW_DEMO) with defaults."""
     from flask_migrate import upgrade
 
+    from saveflow.apps.demo import DEMO_SETTINGS, find_demo_app
     from saveflow.apps.setup import create_app_with_defaults
 
     upgrade(directory=current_app.extensions["migrate"].directory)
-    app = db.session.scalar(select(App).order_by(App.created_at).limit(1))
+    if current_app.config["SAVEFLOW_DEMO"]:
+        # The demo host signs for this app alone; other apps are never marked, so a database
+        # that already holds apps gets a separate demo app.
+        app = find_demo_app()
+        origins, settings = _demo_origins(), dict(DEMO_SETTINGS)
+    else:
+        app = db.session.scalar(select(App).order_by(App.created_at).limit(1))
+        origins, settings = DEMO_ORIGINS, None
     created = app is None
     if created:
-        app = create_app_with_defaults(name, DEMO_ORIGINS, downgrade_targets=DEMO_DOWNGRADES)
+        app = create_app_with_defaults(
+            name, origins, settings=settings, downgrade_targets=DEMO_DOWNGRADES
+        )
         db.session.commit()
     if as_json:
         click.echo(
@@ -54,7 +72,8 @@ def init(as_json: bool, name: str) -> None:
             )
         )
         return
-    click.echo(f"{'Created' if created else 'Found'} app {app.name!r}")
+    demo = " (the demo host signs for it)" if current_app.config["SAVEFLOW_DEMO"] else ""
+    click.echo(f"{'Created' if created else 'Found'} app {app.name!r}{demo}")
     click.echo(f"  app_id       {app.id}")
     click.echo(f"  live secret  {app.live_secret}")
     click.echo(f"  test secret  {app.test_secret}")

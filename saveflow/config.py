@@ -75,6 +75,9 @@ class Config:
     # a decided session do not count as activity, so its token ends this long after the decision.
     SAVEFLOW_SESSION_TOKEN_TTL = int(os.environ.get("SAVEFLOW_SESSION_TOKEN_TTL", 3600))
     SAVEFLOW_BILLING_PROVIDER = os.environ.get("SAVEFLOW_BILLING_PROVIDER", "none")
+    # The demo (`GET /demo`, the demo host, a marked demo app) exists only when this is on.
+    SAVEFLOW_DEMO = os.environ.get("SAVEFLOW_DEMO", "").lower() in ("1", "true", "yes")
+    SAVEFLOW_DEMO_URL = os.environ.get("SAVEFLOW_DEMO_URL", "http://127.0.0.1:5001/")
     JSON_SORT_KEYS = False
 
     # The edge: reverse proxies in front (X-Forwarded-* hops trusted), accepted Host names.

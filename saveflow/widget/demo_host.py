@@ -1,9 +1,11 @@
 """A fictitious SaaS ("Northwind Analytics") that embeds the widget from another origin.
 
 It plays the host developer's part: its server signs a customer token with the app's secret and
-its account page calls `Saveflow.open`. `make run` serves it on port 5001 beside saveflow on 5000:
+its account page calls `Saveflow.open`. It signs only for the demo app (`flask saveflow init`
+under SAVEFLOW_DEMO=1 marks it) and only for customers it makes up, since anyone may load it.
+`make run` serves it on port 5001 beside saveflow on 5000:
 
-    gunicorn --bind 127.0.0.1:5001 'saveflow.widget.demo_host:create_from_env()'
+    SAVEFLOW_DEMO=1 gunicorn --bind 127.0.0.1:5001 'saveflow.widget.demo_host:create_from_env()'
 """
 
 import os
@@ -11,12 +13,12 @@ import secrets
 import time
 from collections.abc import Callable
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 
-from saveflow.config import ROOT
+from saveflow.config import ROOT, Config
 from saveflow.sessions.tokens import sign
 
-Credentials = Callable[[str | None], tuple[str, str]]  # app id or None → (app id, live secret)
+Credentials = Callable[[], tuple[str, str]]  # → the demo app's (id, live secret)
 
 PLAN = {
     "plan": "pro",
@@ -45,22 +47,26 @@ def demo_token(app_id: str, secret: str, customer: str, past_due: bool, billing_
     return sign(secret, claims)
 
 
-def create_demo_host(saveflow_url: str | None, credentials: Credentials) -> Flask:
-    """Create the demo host app; without a saveflow URL it assumes port 5000 on its own host."""
+def create_demo_host(saveflow_url: str, public_url: str, credentials: Credentials) -> Flask:
+    """Create the demo host app, served at public_url, embedding saveflow from saveflow_url."""
     host = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=None)
+    billing_url = public_url.rstrip("/") + "/billing"
 
     @host.get("/")
     def account():
-        app_id, secret = credentials(request.args.get("app"))
+        app_id, secret = credentials()
+        if request.args.get("app", app_id) != app_id:
+            abort(404, "This demo signs customer tokens for its own demo app only.")
+        if "customer" in request.args:
+            abort(400, "This demo signs only for the demo customers it makes up itself.")
         # A fresh customer per visit, so every demo run sees offers (cooldowns are per customer).
-        customer = request.args.get("customer") or f"cus_demo_{secrets.token_hex(4)}"
+        customer = f"cus_demo_{secrets.token_hex(4)}"
         past_due = request.args.get("status") == "past_due"
-        token = demo_token(app_id, secret, customer, past_due, request.host_url + "billing")
         return render_template(
             "demo_account.html",
-            saveflow_url=saveflow_url or f"{request.scheme}://{request.host.split(':')[0]}:5000",
+            saveflow_url=saveflow_url.rstrip("/"),
             app_id=app_id,
-            token=token,
+            token=demo_token(app_id, secret, customer, past_due, billing_url),
             locale=request.args.get("locale") or None,
             customer=customer,
             past_due=past_due,
@@ -77,27 +83,31 @@ def create_demo_host(saveflow_url: str | None, credentials: Credentials) -> Flas
     return host
 
 
-def credentials_from_db() -> Credentials:
-    """Read app ids and secrets from saveflow's database, as the host's own config would."""
-    from sqlalchemy import select
+def credentials_from_db(saveflow: Flask) -> Credentials:
+    """Read the demo app's id and live secret from saveflow's database, as a host's config would."""
+    from saveflow.apps.demo import find_demo_app
 
-    from saveflow.app import create_app
-    from saveflow.apps.models import App
-    from saveflow.extensions import db
-
-    saveflow = create_app()
-
-    def lookup(app_id: str | None) -> tuple[str, str]:
+    def lookup() -> tuple[str, str]:
         with saveflow.app_context():
-            query = select(App).order_by(App.created_at).limit(1)
-            app = db.session.get(App, app_id) if app_id else db.session.scalar(query)
+            app = find_demo_app()
             if app is None:
-                raise LookupError("no saveflow app; run `flask --app wsgi saveflow init`")
+                raise LookupError(
+                    "no demo app; run `SAVEFLOW_DEMO=1 flask --app wsgi saveflow init`"
+                )
             return app.id, app.live_secret
 
     return lookup
 
 
-def create_from_env() -> Flask:
-    """Gunicorn entry point: saveflow's URL from SAVEFLOW_URL, secrets from its database."""
-    return create_demo_host(os.environ.get("SAVEFLOW_URL"), credentials_from_db())
+def create_from_env(config: type[Config] = Config) -> Flask:
+    """Gunicorn entry point: only under SAVEFLOW_DEMO=1, URLs from the environment."""
+    if not config.SAVEFLOW_DEMO:
+        raise RuntimeError(
+            "the demo host signs live customer tokens, so it runs only with SAVEFLOW_DEMO=1 "
+            "(`make run` sets it); never start it beside a production saveflow"
+        )
+    from saveflow.app import create_app
+
+    saveflow_url = os.environ.get("SAVEFLOW_URL", "http://127.0.0.1:5000")
+    lookup = credentials_from_db(create_app(config))
+    return create_demo_host(saveflow_url, config.SAVEFLOW_DEMO_URL, lookup)

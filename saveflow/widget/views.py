@@ -1,8 +1,8 @@
-"""The embeddable widget: the loader script, the hosted flow page and the demo redirect."""
+"""The embeddable widget: the loader script and the hosted flow page."""
 
 import re
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request
+from flask import Blueprint, make_response, render_template
 from flask import url_for as flask_url_for
 
 from saveflow.apps.models import App
@@ -99,13 +99,3 @@ def unknown_app_page():
     response.headers["Content-Security-Policy"] = content_security_policy(["*"])
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-@bp.get("/demo")
-def demo():
-    """Send the visitor to the demo host page, which runs on another origin (port)."""
-    target = current_app.config.get("SAVEFLOW_DEMO_URL")
-    if not target:
-        hostname = request.host.rsplit(":", 1)[0] if "]" not in request.host else request.host
-        target = f"{request.scheme}://{hostname}:5001/"
-    return redirect(target)

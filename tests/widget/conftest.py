@@ -27,12 +27,14 @@ DOWNGRADES = {"pro": {"plan": "starter", "name": "Starter", "amount": 1900}}
 class Server:
     """A WSGI app served on an ephemeral loopback port from a background thread."""
 
-    def __init__(self, wsgi_app):
-        self._server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+    def __init__(self, build):
+        """Bind a port, then serve build(url): the demo host must know its own public URL."""
+        self._server = make_server("127.0.0.1", 0, None, threaded=True)
         # Track request threads so stop() waits for late ones (a closing tab's sendBeacon),
         # which must not touch the database while the next test resets it.
         self._server.daemon_threads = False
         self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._server.app = build(self.url)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -58,16 +60,18 @@ class Widget:
     """saveflow and a host page on another origin, sharing the test's database."""
 
     def __init__(self, saveflow_app):
-        self.saveflow = Server(saveflow_app)
-        self._credentials: dict[str, tuple[str, str]] = {}
-        self.host = Server(create_demo_host(self.saveflow.url, self._lookup))
+        self.saveflow = Server(lambda _url: saveflow_app)
+        # The demo app's (id, live secret): the only credentials the demo host signs with.
+        self.demo_app: tuple[str, str] | None = None
+        self.host = Server(lambda url: create_demo_host(self.saveflow.url, url, self._lookup))
         self.servers = [self.saveflow, self.host]
 
-    def _lookup(self, app_id):
-        return self._credentials[app_id or "default"]
+    def _lookup(self):
+        assert self.demo_app is not None, "make_app() first"
+        return self.demo_app
 
     def make_app(self, compliance_mode="standard", settings=None, default=False) -> str:
-        """Create an app whose allowed origin is the host page's; return its id."""
+        """Create an app for the host page's origin (the first, or default=True, is the demo's)."""
         from saveflow.apps.setup import create_app_with_defaults
 
         record = create_app_with_defaults(
@@ -79,9 +83,8 @@ class Widget:
             actor="test",
         )
         db.session.commit()
-        self._credentials[record.id] = (record.id, record.live_secret)
-        if default or "default" not in self._credentials:
-            self._credentials["default"] = self._credentials[record.id]
+        if default or self.demo_app is None:
+            self.demo_app = (record.id, record.live_secret)
         return record.id
 
     def stop(self):

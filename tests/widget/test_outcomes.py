@@ -192,9 +192,9 @@ def test_saveflow_failing_resolves_error_within_5s(widget, host_page, stop):
     app_id = widget.make_app()
     url = widget.host.url
     if stop == "unknown_app":  # the flow page says so at once instead of timing out
-        widget._credentials["default"] = ("app_missing", widget._credentials["default"][1])
+        widget.demo_app = ("app_missing", widget.demo_app[1])
     if stop == "bad_token":
-        widget._credentials["default"] = (widget._credentials["default"][0], "sk_live_wrong")
+        widget.demo_app = (app_id, "sk_live_wrong")
     if stop == "origin_not_allowed":  # CSP frame-ancestors refuses to render the flow page
         db.session.get(App, app_id).allowed_origins = ["https://shop.example"]
         db.session.commit()

@@ -1,13 +1,11 @@
-"""The loader's caching, the flow page's headers and config, the demo host (no browser)."""
+"""The loader's caching, the flow page's headers and config, its copy (no browser)."""
 
 import json
 import re
 
 from saveflow.extensions import db
-from saveflow.sessions.tokens import verify
 from saveflow.widget import assets
 from saveflow.widget.copy import STRINGS, strings_for
-from saveflow.widget.demo_host import create_demo_host
 from tests.conftest import ORIGIN
 
 
@@ -87,20 +85,3 @@ def test_copy_overrides_apply_per_locale_and_ignore_unknown_keys():
     assert merged["zh-Hant"]["keep"] == STRINGS["zh-Hant"]["keep"]
     assert "survey_question" not in merged["en"]
     assert merged["en"]["accept"] == STRINGS["en"]["accept"]
-
-
-def test_demo_redirects_to_the_host_on_another_port(client):
-    response = client.get("/demo", base_url="http://127.0.0.1:5000")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "http://127.0.0.1:5001/"
-
-
-def test_demo_host_signs_a_valid_token_for_the_app(demo):
-    host = create_demo_host("http://saveflow.test", lambda _id: (demo.id, demo.live_secret))
-    page = host.test_client().get("/?locale=zh-Hans").data.decode()
-    assert 'src="http://saveflow.test/embed.js"' in page
-    options = json.loads(re.search(r"var options = (\{.*?\});", page, re.S).group(1))
-    assert options["locale"] == "zh-Hans" and options["appId"] == demo.id
-    claims = verify(options["token"], demo.id, demo.secret_for)
-    assert claims["snapshot"]["status"] == "active"
-    assert demo.live_secret not in page
