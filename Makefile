@@ -30,7 +30,8 @@ run: install
 	SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:5001 \
 	  --workers 1 'saveflow.widget.demo_host:create_from_env()' & demo=$$!; \
 	trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
-	SAVEFLOW_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+	SAVEFLOW_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
+	  --access-logfile - wsgi:app
 
 ## Install everything (PostgreSQL too, if missing) and run lint plus the suite on SQLite and PostgreSQL
 test: install-dev chromium services lint test-sqlite test-postgres
