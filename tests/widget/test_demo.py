@@ -18,7 +18,7 @@ from tests.test_cli import run
 
 def config_like(app, **overrides) -> type[Config]:
     """A config class for the test's database, with the given overrides."""
-    keys = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+    keys = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "SAVEFLOW_ENCRYPTION_KEY")
     return type("DemoConfig", (Config,), {**{k: app.config[k] for k in keys}, **overrides})
 
 
