@@ -19,7 +19,8 @@ class Tally:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: Counter[tuple[str | None, str]] = Counter()
-        self._since = time.time()
+        self._since = time.time()  # start of the window the pending counts cover
+        self._retry_at = 0.0  # after a failed write, not before this
 
     def note(self, app_id: str | None, kind: str) -> None:
         with self._lock:
@@ -28,16 +29,20 @@ class Tally:
     def take(self, every: float) -> tuple[Counter, float] | None:
         """Return the pending counts and when they began, if a write is due."""
         with self._lock:
-            if not self._pending or time.time() - self._since < every:
+            now = time.time()
+            if not self._pending or now - self._since < every or now < self._retry_at:
                 return None
             pending, since = self._pending, self._since
             self._pending, self._since = Counter(), time.time()
             return pending, since
 
-    def put_back(self, pending: Counter, since: float) -> None:
+    def put_back(self, pending: Counter, since: float, retry_in: float) -> None:
+        """Keep counts a failed write could not store; try again only after `retry_in` seconds."""
         with self._lock:
             self._pending.update(pending)
             self._since = min(self._since, since)
+            # While the database is down, requests must not each pay another connect timeout.
+            self._retry_at = time.time() + retry_in
 
 
 def tally(app: Flask | None = None) -> Tally:
@@ -76,7 +81,7 @@ def flush_due(response=None):
         db.session.commit()
     except DATABASE_UNAVAILABLE:
         db.session.rollback()
-        tally().put_back(pending, since)  # kept for the next write; never lost to an outage
+        tally().put_back(pending, since, retry_in=max(every, 10))  # never lost to an outage
         return response
     for row in rows:
         current_app.logger.warning(

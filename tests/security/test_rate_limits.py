@@ -176,3 +176,21 @@ def test_security_report_prints_counts(limited):
     assert result.exit_code == 0, result.output
     line = next(row for row in result.output.splitlines() if "token_failed" in row)
     assert tenant.id in line and line.split()[-1] == "2"
+
+
+def test_counts_survive_a_failed_write_and_wait_before_retrying(monkeypatch):
+    from collections import Counter
+
+    from saveflow.security.counts import Tally
+
+    tally = Tally()
+    tally.note("app_1", "token_failed")
+    taken = tally.take(every=0)
+    assert taken is not None
+    pending, since = taken
+    assert pending == Counter({("app_1", "token_failed"): 1})
+    tally.put_back(pending, since, retry_in=10)
+    tally.note("app_1", "token_failed")
+    assert tally.take(every=0) is None  # a database that just failed is not asked again at once
+    monkeypatch.setattr("saveflow.security.counts.time.time", lambda: since + 11)
+    assert tally.take(every=0)[0] == Counter({("app_1", "token_failed"): 2})
