@@ -120,8 +120,8 @@ def start():
         request.headers.get("Accept-Language"),
         now,
     )
-    db.session.commit()
     payload = {"session_token": session_token(session.id), **state.payload(session, app, now)}
+    db.session.commit()
     return jsonify(payload), 201 if created else 200
 
 

@@ -1,8 +1,12 @@
 """Append-only records: the session event log and the audit log."""
 
+from datetime import datetime
+
+from sqlalchemy import insert
+
 from saveflow.apps.models import AuditEntry
 from saveflow.extensions import db
-from saveflow.sessions.models import SessionEvent
+from saveflow.sessions.models import Session, SessionEvent
 
 
 def record(session, type_: str, data: dict | None = None, at=None) -> SessionEvent:
@@ -20,6 +24,25 @@ def record(session, type_: str, data: dict | None = None, at=None) -> SessionEve
         event.at = at
     db.session.add(event)
     return event
+
+
+def insert_started(values: dict, data: dict, at: datetime) -> None:
+    """Insert a new session row with its first event, `started`, in one statement where possible.
+
+    `values` must set `event_seq=1`. Core inserts skip the unit of work: the caller keeps no ORM
+    object for the row, so nothing is flushed again at commit.
+    """
+    row = insert(Session.__table__).values(values)
+    event = insert(SessionEvent.__table__).values(
+        app_id=values["app_id"], session_id=values["id"], seq=1, type="started", data=data, at=at
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # A data-modifying WITH runs in the same statement; the foreign key from the event to
+        # the session is checked at the statement's end, when both rows exist.
+        db.session.execute(event.add_cte(row.cte("started")))
+    else:
+        db.session.execute(row)
+        db.session.execute(event)
 
 
 def audit(
