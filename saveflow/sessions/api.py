@@ -127,9 +127,13 @@ def start():
 
 @bp.get("/<session_id>")
 def get_state(session_id):
+    from saveflow.db import will_write  # (kept inside: this file's imports are being reworked)
+
+    will_write()  # a GET, but it stamps last_seen_at: take SQLite's write lock from the start
     app, session = load_session(lock=False)
+    payload = state.payload(session, app, utcnow())
     db.session.commit()
-    return jsonify(state.payload(session, app, utcnow()))
+    return jsonify(payload)
 
 
 @bp.post("/<session_id>/answer")
