@@ -45,6 +45,41 @@ def insert_started(values: dict, data: dict, at: datetime) -> None:
         db.session.execute(event)
 
 
+def append_events(
+    session, records: list[tuple[str, dict]], at: datetime, audit_entry: dict | None = None
+) -> None:
+    """Append events to a session's log, and optionally an audit entry, in one statement.
+
+    Core inserts return nothing and leave the unit of work alone; the caller holds the session
+    row, whose counter moves here and is written with the rest of the session at commit.
+    """
+    rows = []
+    for type_, data in records:
+        session.event_seq = (session.event_seq or 0) + 1
+        rows.append(
+            {
+                "app_id": session.app_id,
+                "session_id": session.id,
+                "seq": session.event_seq,
+                "type": type_,
+                "data": data,
+                "at": at,
+            }
+        )
+    events = insert(SessionEvent.__table__).values(rows)
+    if audit_entry is None:
+        db.session.execute(events)
+        return
+    entry = insert(AuditEntry.__table__).values(
+        {"app_id": session.app_id, "data": {}, "note": None, "at": at, **audit_entry}
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(entry.add_cte(events.cte("events")))
+    else:
+        db.session.execute(events)
+        db.session.execute(entry)
+
+
 def audit(
     app_id: str,
     actor: str,

@@ -21,7 +21,7 @@ from saveflow.offers.rules import Context, Decision, evaluate, policy_from_setti
 from saveflow.reasons.classify import classify
 from saveflow.reports.revenue import mrr
 from saveflow.sessions import tokens
-from saveflow.sessions.events import audit, insert_started, record
+from saveflow.sessions.events import append_events, insert_started, record
 from saveflow.sessions.models import Session
 from saveflow.sessions.setup_cache import AppSetup, setup_for
 from saveflow.sessions.state import answer_payload
@@ -158,21 +158,23 @@ def _answer(app: App, session: Session, reason_key: str, comment: str | None, no
     session.offer_keys, session.offer_index = list(decision.offers), 0
     session.rule_id, session.variant = decision.rule_id, decision.variant
     session.step = "offers" if decision.offers else "confirm"
-    record(
-        session,
-        "answered",
-        {"reason": reason_key, "comment": comment, "classification": result},
-        at=now,
-    )
-    record(session, "offers_decided", decision.to_dict(), at=now)
+    attempt = None
     if decision.offers:
-        audit(
-            app.id,
-            f"customer:{session.customer}",
-            "save_attempt",
-            f"session:{session.id}",
-            {"offers": list(decision.offers), "compliance": session.compliance_mode},
-        )
+        attempt = {
+            "actor": f"customer:{session.customer}",
+            "action": "save_attempt",
+            "target": f"session:{session.id}",
+            "data": {"offers": list(decision.offers), "compliance": session.compliance_mode},
+        }
+    append_events(
+        session,
+        [
+            ("answered", {"reason": reason_key, "comment": comment, "classification": result}),
+            ("offers_decided", decision.to_dict()),
+        ],
+        now,
+        attempt,
+    )
     return answer_payload(session, now, setup.offers)
 
 
