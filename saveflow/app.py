@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 
 from saveflow.config import ROOT, Config
-from saveflow.db import engine_options
+from saveflow.db import engine_options, will_write, writes_for_method
 from saveflow.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -41,6 +41,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     edge.init_app(app)
+    # SQLite takes its write lock only in requests that may write (see saveflow.db).
+    app.before_request(lambda: writes_for_method(request.method))
+    app.teardown_request(lambda _error: will_write())
 
 
 def register_blueprints(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 import secrets
 import sqlite3
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, event
@@ -10,6 +11,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+# Whether transactions begun on this thread (or task) will write; SQLite reads it at BEGIN.
+_writes: ContextVar[bool] = ContextVar("saveflow_writes", default=True)
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class UTCDateTime(TypeDecorator):
@@ -54,12 +59,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def will_write(writes: bool = True) -> None:
+    """Declare whether the transactions this request (or command) begins from now on write."""
+    _writes.set(writes)
+
+
+def writes_for_method(method: str) -> None:
+    """Before a request: GET, HEAD and OPTIONS read; any other method may write."""
+    will_write(method not in READ_ONLY_METHODS)
+
+
 @event.listens_for(Engine, "begin")
-def _sqlite_begin_immediate(connection) -> None:
-    # Take SQLite's write lock when a transaction starts: requests then queue for up to the busy
-    # timeout instead of failing when a read turns into a write after another writer committed.
+def _sqlite_begin(connection) -> None:
+    # A transaction that will write takes SQLite's write lock when it starts: writers then queue
+    # for up to the busy timeout instead of failing when a read turns into a write after another
+    # writer committed. Reads begin deferred so they never wait for, or block, a writer.
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes.get() else "BEGIN")
 
 
 def engine_options(url: str, config) -> dict:

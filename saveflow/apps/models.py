@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, FetchedValue, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from saveflow.crypto import EncryptedText
@@ -41,6 +41,11 @@ class App(Model):
     compliance_mode: Mapped[str] = mapped_column(String(16), default="standard")
     billing_provider: Mapped[str] = mapped_column(String(16), default="none")
     settings: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Bumped by database triggers whenever the app, its reasons, offers or rule sets change, so
+    # a process may cache that configuration for as long as the stamp it read is unchanged.
+    config_version: Mapped[int] = mapped_column(
+        default=0, server_default=text("0"), server_onupdate=FetchedValue()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def secret_for(self, mode: str) -> str:

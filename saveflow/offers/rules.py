@@ -62,7 +62,7 @@ class OfferSpec:
 
     key: str
     type: str
-    params: dict = field(default_factory=dict)
+    params: Mapping = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

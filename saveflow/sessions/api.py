@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from saveflow import text
 from saveflow.apps.models import App
-from saveflow.db import utcnow
+from saveflow.db import utcnow, will_write
 from saveflow.errors import APIError
 from saveflow.extensions import db
 from saveflow.security import limits
@@ -155,16 +155,18 @@ def start():
         db.session.rollback()
         limits.token_failed(app.id)
         raise
-    db.session.commit()
     payload = {"session_token": session_token(session.id), **state.payload(session, app, now)}
+    db.session.commit()
     return jsonify(payload), 201 if created else 200
 
 
 @bp.get("/<session_id>")
 def get_state(session_id):
+    will_write()  # a GET, but it stamps last_seen_at: take SQLite's write lock from the start
     app, session = load_session(lock=False)
+    payload = state.payload(session, app, utcnow())
     db.session.commit()
-    return jsonify(state.payload(session, app, utcnow()))
+    return jsonify(payload)
 
 
 @bp.post("/<session_id>/answer")

@@ -19,11 +19,11 @@ from saveflow.i18n import choose_locale
 from saveflow.offers import service as offers
 from saveflow.offers.rules import Context, Decision, evaluate, policy_from_settings
 from saveflow.reasons.classify import classify
-from saveflow.reasons.models import Reason
 from saveflow.reports.revenue import mrr
 from saveflow.sessions import tokens
-from saveflow.sessions.events import audit, record
+from saveflow.sessions.events import append_events, insert_started, record
 from saveflow.sessions.models import Session
+from saveflow.sessions.setup_cache import AppSetup, setup_for
 from saveflow.sessions.state import answer_payload
 
 # Billing states that send the customer to payment recovery before the survey (SPEC §4.2).
@@ -91,7 +91,8 @@ def start(
     country = claims.get("country") or attributes.get("country")
     mode = compliance_mode(app, country if isinstance(country, str) else None)
     policy = policy_from_settings(app.settings, mode)
-    session = Session(
+    step = "payment_recovery" if snapshot["status"] in PAST_DUE else "survey"
+    values = dict(
         id=new_id("ses"),
         app_id=app.id,
         mode=claims["mode"],
@@ -106,19 +107,16 @@ def start(
         mrr=mrr(snapshot),
         compliance_mode=mode,
         max_offers=policy.max_offers,
-        step="payment_recovery" if snapshot["status"] in PAST_DUE else "survey",
+        step=step,
+        offer_keys=[],
+        offer_index=0,
+        event_seq=1,
         created_at=now,
         last_seen_at=now,
     )
-    db.session.add(session)
-    record(
-        session,
-        "started",
-        {"mode": session.mode, "step": session.step, "compliance": mode, "mrr": session.mrr},
-        at=now,
-    )
+    started = {"mode": values["mode"], "step": step, "compliance": mode, "mrr": values["mrr"]}
     try:
-        db.session.flush()
+        insert_started(values, started, now)
     except IntegrityError:
         # Another request started this token's session a moment ago: resume that one.
         db.session.rollback()
@@ -126,7 +124,8 @@ def start(
         if not _resumable(existing):
             raise
         return existing, False
-    return session, True
+    # The reply is built from what was inserted; the object is never added to the ORM session.
+    return Session(**values), True
 
 
 def answer(app: App, session: Session, reason_key: str, comment: str | None, now: datetime) -> dict:
@@ -141,9 +140,8 @@ def _answer(app: App, session: Session, reason_key: str, comment: str | None, no
         if session.reason_key == reason_key and session.comment == comment:
             return answer_payload(session, now)
         raise conflict("This session already has a different answer.")
-    reason = db.session.scalar(
-        select(Reason).where(Reason.app_id == app.id, Reason.key == reason_key, Reason.active)
-    )
+    setup = setup_for(app)
+    reason = setup.reason(reason_key)
     if reason is None:
         raise APIError(422, "Unknown reason.", errors={"reason_id": [f"No reason {reason_key!r}."]})
     if reason.follow_up == "required" and not comment:
@@ -153,38 +151,37 @@ def _answer(app: App, session: Session, reason_key: str, comment: str | None, no
             errors={"comment": ["Tell us a little more for this reason."]},
         )
     result = classify(
-        reason.category.key, comment, session.snapshot.get("status"), session.locale
+        reason.category, comment, session.snapshot.get("status"), session.locale
     ).to_dict()
-    offer_rows = offers.active_offers(app.id)
-    decision = decide(app, session, result, offer_rows, now)
+    decision = decide(app, session, result, setup, now)
     session.reason_key, session.comment, session.classification = reason_key, comment, result
     session.offer_keys, session.offer_index = list(decision.offers), 0
     session.rule_id, session.variant = decision.rule_id, decision.variant
     session.step = "offers" if decision.offers else "confirm"
-    record(
-        session,
-        "answered",
-        {"reason": reason_key, "comment": comment, "classification": result},
-        at=now,
-    )
-    record(session, "offers_decided", decision.to_dict(), at=now)
+    attempt = None
     if decision.offers:
-        audit(
-            app.id,
-            f"customer:{session.customer}",
-            "save_attempt",
-            f"session:{session.id}",
-            {"offers": list(decision.offers), "compliance": session.compliance_mode},
-        )
-    return answer_payload(session, now, offer_rows)
+        attempt = {
+            "actor": f"customer:{session.customer}",
+            "action": "save_attempt",
+            "target": f"session:{session.id}",
+            "data": {"offers": list(decision.offers), "compliance": session.compliance_mode},
+        }
+    append_events(
+        session,
+        [
+            ("answered", {"reason": reason_key, "comment": comment, "classification": result}),
+            ("offers_decided", decision.to_dict()),
+        ],
+        now,
+        attempt,
+    )
+    return answer_payload(session, now, setup.offers)
 
 
-def decide(app: App, session: Session, classification: dict, offer_rows: dict, now: datetime):
+def decide(app: App, session: Session, classification: dict, setup: AppSetup, now: datetime):
     """Run the published rule set for this session and remember which version ran."""
-    rule_set = offers.published(app.id)
-    if rule_set is not None:
-        session.rule_set_version = rule_set.version
-    if rule_set is None or session.max_offers == 0:
+    session.rule_set_version = setup.rule_set_version
+    if setup.rules is None or session.max_offers == 0:
         return Decision(rule_id=None, variant=None, offers=(), skipped=())
     context = Context(
         customer=session.customer,
@@ -198,8 +195,7 @@ def decide(app: App, session: Session, classification: dict, offer_rows: dict, n
         now=now,
     )
     policy = policy_from_settings(app.settings, session.compliance_mode)
-    specs = {key: offers.spec(row) for key, row in offer_rows.items()}
-    decision = evaluate(rule_set.document, context, specs, policy, seed=app.id)
+    decision = evaluate(setup.rules, context, setup.specs, policy, seed=app.id)
     session.experiment_key = decision.experiment
     return decision
 
@@ -212,19 +208,19 @@ def decline(app: App, session: Session, offer_key: str, now: datetime) -> dict:
     """Decline the offer on show and move to the next one, or to the cancel confirmation."""
     position = presented_position(app, session, offer_key)
     if position < session.offer_index:  # already declined: replay the current state
-        return answer_payload(session, now)
+        return answer_payload(session, now, setup_for(app).offers)
     if not session.is_open:
         raise conflict(f"This session has ended with outcome {session.outcome!r}.")
     session.offer_index += 1
     if session.offer_index >= len(session.offer_keys):
         session.step = "confirm"
     record(session, "offer_declined", {"offer": offer_key}, at=now)
-    return answer_payload(session, now)
+    return answer_payload(session, now, setup_for(app).offers)
 
 
 def presented_position(app: App, session: Session, offer_key: str) -> int:
     """Return where an offer stands in this session's offers, or raise 404/409."""
-    if offers.find_offer(app.id, offer_key) is None:
+    if offer_key not in setup_for(app).offers:
         raise APIError(404, "Unknown offer.")
     if offer_key not in session.offer_keys[: session.offer_index + 1]:
         raise conflict("That offer is not on show in this session.")

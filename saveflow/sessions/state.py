@@ -1,29 +1,18 @@
 """Read side of a session: the payloads the widget renders (state, offers on show, survey)."""
 
+from collections.abc import Mapping
 from datetime import datetime
-
-from sqlalchemy import select
 
 from saveflow.apps.models import App
 from saveflow.billing.periods import cancel_effective_at
-from saveflow.extensions import db
 from saveflow.offers import service as offers
-from saveflow.reasons.models import Reason
 from saveflow.sessions import present
 from saveflow.sessions.models import Session
+from saveflow.sessions.setup_cache import setup_for
 
 
-def active_reasons(app_id: str) -> list[Reason]:
-    """Return an app's survey reasons in display order."""
-    return list(
-        db.session.scalars(
-            select(Reason).where(Reason.app_id == app_id, Reason.active).order_by(Reason.position)
-        )
-    )
-
-
-def current_offer(session: Session, offer_rows: dict | None = None):
-    """Return the offer row on show, or None."""
+def current_offer(session: Session, offer_rows: Mapping | None = None):
+    """Return the offer on show (from `offer_rows` when given, else its row), or None."""
     if session.step != "offers" or session.offer_index >= len(session.offer_keys):
         return None
     key = session.offer_keys[session.offer_index]
@@ -32,7 +21,7 @@ def current_offer(session: Session, offer_rows: dict | None = None):
     return offers.find_offer(session.app_id, key)
 
 
-def offer_cards(session: Session, now: datetime, offer_rows: dict | None = None) -> list[dict]:
+def offer_cards(session: Session, now: datetime, offer_rows: Mapping | None = None) -> list[dict]:
     """Return the offer on show as a one-item list (offers are shown one at a time)."""
     offer = current_offer(session, offer_rows)
     if offer is None:
@@ -40,7 +29,7 @@ def offer_cards(session: Session, now: datetime, offer_rows: dict | None = None)
     return [present.offer_card(offer, session.snapshot, session.locale, session.attributes, now)]
 
 
-def answer_payload(session: Session, now: datetime, offer_rows: dict | None = None) -> dict:
+def answer_payload(session: Session, now: datetime, offer_rows: Mapping | None = None) -> dict:
     payload = {
         "step": session.step,
         "classification": present.classification(session.classification),
@@ -53,6 +42,7 @@ def answer_payload(session: Session, now: datetime, offer_rows: dict | None = No
 
 def payload(session: Session, app: App, now: datetime) -> dict:
     """Return everything the widget needs to resume a session."""
+    setup = setup_for(app)
     payload = {
         "session_id": session.id,
         "mode": session.mode,
@@ -60,9 +50,9 @@ def payload(session: Session, app: App, now: datetime) -> dict:
         "step": session.step,
         "outcome": session.outcome,
         "compliance": compliance(session),
-        "survey": present.survey(app, active_reasons(app.id), session.locale, session.id),
+        "survey": present.survey(app, setup.reasons, session.locale, session.id),
         "classification": present.classification(session.classification),
-        "offers": offer_cards(session, now),
+        "offers": offer_cards(session, now, setup.offers),
         "subscription": subscription_summary(app, session, now),
         "result": session.result,
     }
