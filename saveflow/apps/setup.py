@@ -1,6 +1,7 @@
 """Create apps with the default taxonomy, offers and a published default rule set."""
 
 from copy import deepcopy
+from typing import Any
 
 from saveflow.apps.models import App
 from saveflow.extensions import db
@@ -39,7 +40,8 @@ def seed_taxonomy(app: App) -> None:
 
 def seed_offers(app: App, downgrade_targets: dict | None = None) -> None:
     """Give an app the default offers; downgrade targets map a plan to a cheaper one."""
-    for spec in deepcopy(DEFAULT_OFFERS):
+    specs: list[dict[str, Any]] = deepcopy(DEFAULT_OFFERS)
+    for spec in specs:
         if spec["type"] == "downgrade" and downgrade_targets:
             spec["params"]["targets"] = downgrade_targets
         db.session.add(

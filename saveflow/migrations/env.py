@@ -9,6 +9,7 @@ from flask import current_app
 config = context.config
 
 # Alembic's logging setup must not silence loggers that already exist (the app's own).
+assert config.config_file_name is not None  # Flask-Migrate always runs with migrations/alembic.ini
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 

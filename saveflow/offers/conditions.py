@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from saveflow.offers.catalog import OFFER_TYPES
 
@@ -94,6 +94,10 @@ def field_kind(field: str) -> str | None:
     return None
 
 
+@overload
+def to_utc(value: datetime) -> datetime: ...
+@overload
+def to_utc(value: Any) -> datetime | None: ...
 def to_utc(value: Any) -> datetime | None:
     """Return a value as an aware UTC datetime, or None if it is not a point in time."""
     if isinstance(value, datetime):
@@ -182,6 +186,8 @@ def compile_condition(condition: dict) -> Predicate:
     if not isinstance(field, str) or field_kind(field) is None:
         raise ValueError(f"unknown condition field {field!r}")
     get = _getter(field)
+    if not isinstance(op, str):
+        raise ValueError(f"unknown condition op {op!r}")
     test = _value_test(op, condition.get("value"))
 
     def predicate(ctx: Context) -> bool:

@@ -53,7 +53,13 @@ _COMPILED: dict[tuple, list] = {}
 _COMPILED_KEYS_MAX = 256
 _COMPILED_PER_KEY = 4
 # Billing periods at least this many months long count as annual for the pause rule.
-_MONTHS_PER_INTERVAL = {"day": 12 / 365, "week": 12 / 52, "month": 1, "year": 12}
+# Keyed by a snapshot's "interval", which is None when billing reported none.
+_MONTHS_PER_INTERVAL: dict[str | None, float] = {
+    "day": 12 / 365,
+    "week": 12 / 52,
+    "month": 1,
+    "year": 12,
+}
 
 
 @dataclass(frozen=True)
@@ -195,6 +201,7 @@ def _choose(
     skipped: list[tuple[str, str]] = []
     for key in keys:
         spec = offers.get(key)
+        reason: str | None
         if spec is None:
             reason = "unknown_offer"
         elif spec.type in chosen_types:
@@ -205,6 +212,7 @@ def _choose(
             if reason is None and len(chosen) >= limit:
                 reason = "max_offers"
         if reason is None:
+            assert spec is not None  # only a known offer can have no skip reason
             chosen.append(key)
             chosen_types.add(spec.type)
         else:
@@ -240,7 +248,8 @@ def evaluate(
                     return Decision(rule.id, HOLDOUT, (), (), experiment.key)
                 keys = experiment.offers_of(variant)
             chosen, skipped = _choose(keys, ctx, offers, policy, limit)
-            return Decision(rule.id, variant, chosen, skipped, experiment.key if variant else None)
+            experiment_key = experiment.key if experiment is not None and variant else None
+            return Decision(rule.id, variant, chosen, skipped, experiment_key)
     return Decision(None, None, (), ())
 
 

@@ -94,6 +94,7 @@ class ConditionSchema(Schema):
     @validates_schema
     def _value_fits(self, data: dict, **kwargs) -> None:
         kind = field_kind(data["field"])
+        assert kind is not None  # _validate_field passed, or this schema check would not run
         if data["op"] not in OPS_FOR_KIND[kind]:
             raise ValidationError(f"'{data['op']}' does not apply to {data['field']}.", "op")
         errors = _value_errors(kind, data["op"], data.get("value"))
@@ -218,6 +219,7 @@ class RuleSetSchema(Schema):
         return errors
 
     def _unknown_in(self, keys) -> dict:
+        assert self.offer_keys is not None  # only called when checking offer keys
         return {
             index: [f"Unknown offer '{key}'."]
             for index, key in enumerate(keys if isinstance(keys, list) else [])

@@ -7,8 +7,10 @@ serving customers whose tokens are good (a forger must not be able to lock an ap
 """
 
 import time
+from typing import Any, cast
 
 from flask import Flask, current_app, request
+from flask.typing import RouteCallable
 from flask_limiter import Limiter, RequestLimit
 from limits import RateLimitItem, parse
 
@@ -73,15 +75,19 @@ def init_limits(app: Flask) -> None:
     """Give an app its own limiter and put limits on the public routes."""
     cfg = app.config
     redis_url = cfg.get("REDIS_URL")
+    # A slow Redis must not slow every request: short socket timeouts, then fail open on a
+    # per-process memory store until Redis answers again. These are the storage's Redis client
+    # kwargs (floats included, whatever Flask-Limiter's `str | int` annotation says).
+    storage_options: dict[str, Any] = (
+        {"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if redis_url else {}
+    )
     limiter = Limiter(
         key_func=client_ip,
         default_limits=[_setting("SAVEFLOW_LIMIT_DEFAULT")],
         headers_enabled=True,
         strategy="moving-window",
         storage_uri=redis_url or "memory://",
-        # A slow Redis must not slow every request: short socket timeouts, then fail open on a
-        # per-process memory store until Redis answers again.
-        storage_options={"socket_timeout": 0.5, "socket_connect_timeout": 0.5} if redis_url else {},
+        storage_options=storage_options,
         swallow_errors=True,
         in_memory_fallback_enabled=bool(redis_url),
         on_breach=_on_breach,
@@ -95,9 +101,10 @@ def init_limits(app: Flask) -> None:
     views = app.view_functions
 
     def limit(endpoint: str, setting: str, key_func, **options) -> None:
-        views[endpoint] = limiter.limit(_setting(setting), key_func=key_func, **options)(
-            views[endpoint]
-        )
+        decorate = limiter.limit(_setting(setting), key_func=key_func, **options)
+        # The decorator keeps the view's signature, but given Flask's sync | async view union
+        # its generic overload infers one merged callable type, so restate the view type.
+        views[endpoint] = cast(RouteCallable, decorate(views[endpoint]))
 
     limit("sessions_api.start", "SAVEFLOW_LIMIT_STARTS_PER_IP", client_ip)
     limit("sessions_api.start", "SAVEFLOW_LIMIT_STARTS_PER_APP", _app_key)

@@ -6,9 +6,10 @@ cannot both finish a session.
 """
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
@@ -25,13 +26,14 @@ from saveflow.sessions.models import Session, SessionEvent
 def _replay(session: Session, outcome: str, offer_key: str | None = None) -> dict:
     """Return the stored result if this call repeats the one that finished the session."""
     if session.outcome == outcome and session.accepted_offer_key == offer_key:
+        assert session.result is not None  # every outcome is stored together with its result
         return session.result
     raise conflict(f"This session has ended with outcome {session.outcome!r}.")
 
 
 def _finish(session: Session, outcome: str, result: dict, now: datetime, **values) -> dict:
     """Stamp the one outcome of a session, or fail if another request got there first."""
-    done = db.session.execute(
+    stmt = (
         update(Session)
         .where(Session.id == session.id, Session.outcome.is_(None))
         .values(
@@ -39,6 +41,8 @@ def _finish(session: Session, outcome: str, result: dict, now: datetime, **value
         )
         .execution_options(synchronize_session=False)
     )
+    # Session.execute is typed Result; an UPDATE returns a CursorResult, which has rowcount.
+    done = cast(CursorResult[Any], db.session.execute(stmt))
     if done.rowcount != 1:
         db.session.rollback()
         raise conflict("This session was finished by another request.")
@@ -71,6 +75,7 @@ def accept(app: App, session: Session, offer_key: str, now: datetime) -> dict:
     if position != session.offer_index:
         raise conflict("That offer was already declined.")
     offer = offers.find_offer(app.id, offer_key)
+    assert offer is not None  # presented_position raised 404 for an unknown offer
     key = f"saveflow:{session.id}:accept"
     effect = provider_for(app).apply_offer(app, session, offers.spec(offer), key, now)
     revenue = _revenue_values(app, session, offer)

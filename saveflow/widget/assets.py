@@ -33,7 +33,9 @@ _cache: dict[str, tuple[float, Asset]] = {}
 
 def load(name: str) -> Asset:
     """Return a widget file from the static folder, re-read only when it changes on disk."""
-    path = Path(current_app.static_folder) / name
+    static_folder = current_app.static_folder
+    assert static_folder is not None  # create_app always sets the static folder
+    path = Path(static_folder) / name
     mtime = path.stat().st_mtime
     cached = _cache.get(name)
     if cached and cached[0] == mtime:
@@ -57,4 +59,5 @@ def respond(name: str) -> Response:
     # Script tags on other origins load it; `crossorigin` + SRI needs this header too.
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # updates the response in place (and returns it)
+    return response
