@@ -60,7 +60,7 @@ def init(as_json: bool, name: str) -> None:
         app = db.session.scalar(select(App).order_by(App.created_at).limit(1))
         origins, settings = DEMO_ORIGINS, None
     created = app is None
-    if created:
+    if app is None:
         app = create_app_with_defaults(
             name, origins, settings=settings, downgrade_targets=DEMO_DOWNGRADES
         )

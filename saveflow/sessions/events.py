@@ -32,8 +32,8 @@ def insert_started(values: dict, data: dict, at: datetime) -> None:
     `values` must set `event_seq=1`. Core inserts skip the unit of work: the caller keeps no ORM
     object for the row, so nothing is flushed again at commit.
     """
-    row = insert(Session.__table__).values(values)
-    event = insert(SessionEvent.__table__).values(
+    row = insert(Session).values(values)
+    event = insert(SessionEvent).values(
         app_id=values["app_id"], session_id=values["id"], seq=1, type="started", data=data, at=at
     )
     if db.session.get_bind().dialect.name == "postgresql":
@@ -66,11 +66,11 @@ def append_events(
                 "at": at,
             }
         )
-    events = insert(SessionEvent.__table__).values(rows)
+    events = insert(SessionEvent).values(rows)
     if audit_entry is None:
         db.session.execute(events)
         return
-    entry = insert(AuditEntry.__table__).values(
+    entry = insert(AuditEntry).values(
         {"app_id": session.app_id, "data": {}, "note": None, "at": at, **audit_entry}
     )
     if db.session.get_bind().dialect.name == "postgresql":

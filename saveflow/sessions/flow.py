@@ -5,6 +5,7 @@ Steps: payment_recovery → survey → offers → confirm → done. Terminal out
 """
 
 from datetime import datetime
+from typing import TypeGuard
 
 from flask import current_app
 from sqlalchemy import select
@@ -57,7 +58,7 @@ def latest_session_for(app_id: str, digest: str) -> Session | None:
     )
 
 
-def _resumable(session: Session | None) -> bool:
+def _resumable(session: Session | None) -> TypeGuard[Session]:
     # A token replays its session (open, or decided) so a decision is never booked twice; only
     # a closed widget may start over with the same token.
     return session is not None and session.outcome != "abandoned"

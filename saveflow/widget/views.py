@@ -36,8 +36,9 @@ def frame_origins(app: App) -> list[str]:
 def brand(app: App) -> dict:
     """Return the app's accent colour and logo, falling back to saveflow's defaults."""
     raw = app.settings.get("brand") or {}
-    accent = raw.get("accent") if isinstance(raw.get("accent"), str) else ""
-    logo = raw.get("logo_url") if isinstance(raw.get("logo_url"), str) else ""
+    accent, logo = raw.get("accent"), raw.get("logo_url")
+    accent = accent if isinstance(accent, str) else ""
+    logo = logo if isinstance(logo, str) else ""
     return {
         "accent": accent if _COLOUR.match(accent) else DEFAULT_ACCENT,
         "logo": logo if logo.startswith(("https://", "http://", "/", "data:image/")) else None,
