@@ -1,12 +1,19 @@
 """Append-only records: the session event log and the audit log."""
 
 from datetime import datetime
+from functools import cache
+from typing import cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, bindparam, insert
 
 from saveflow.apps.models import AuditEntry
 from saveflow.extensions import db
 from saveflow.sessions.models import Session, SessionEvent
+
+
+def _table(model) -> Table:
+    # Core inserts on the table skip the ORM's bulk-insert machinery (measurably slower here).
+    return cast(Table, model.__table__)
 
 
 def record(session, type_: str, data: dict | None = None, at=None) -> SessionEvent:
@@ -26,23 +33,71 @@ def record(session, type_: str, data: dict | None = None, at=None) -> SessionEve
     return event
 
 
+def _param(table: Table, column: str, name: str):
+    # The column's type binds the value (JSON, aware timestamps), as a literal value would be.
+    return bindparam(name, type_=table.c[column].type)
+
+
+@cache
+def _start_statements(columns: tuple[str, ...], one_statement: bool) -> tuple:
+    """Build, once per column set, the insert of a session and of its `started` event.
+
+    Statements built once and run with parameters skip SQLAlchemy's per-call construction and
+    cache-key work, which costs more than the database round trip on this path.
+    """
+    # Parameter names match no column: Core would add a parameter named like a column to the
+    # insert it was not meant for.
+    sessions, events = _table(Session), _table(SessionEvent)
+    row = insert(sessions).values({c: _param(sessions, c, f"s_{c}") for c in columns})
+    event = insert(events).values(
+        app_id=_param(events, "app_id", "ev_app_id"),
+        session_id=_param(events, "session_id", "ev_session_id"),
+        seq=1,
+        type="started",
+        data=_param(events, "data", "ev_data"),
+        at=_param(events, "at", "ev_at"),
+    )
+    if one_statement:
+        # A data-modifying WITH runs in the same statement; the foreign key from the event to
+        # the session is checked at the statement's end, when both rows exist.
+        return (event.add_cte(row.cte("started")),)
+    return row, event
+
+
 def insert_started(values: dict, data: dict, at: datetime) -> None:
     """Insert a new session row with its first event, `started`, in one statement where possible.
 
     `values` must set `event_seq=1`. Core inserts skip the unit of work: the caller keeps no ORM
     object for the row, so nothing is flushed again at commit.
     """
-    row = insert(Session).values(values)
-    event = insert(SessionEvent).values(
-        app_id=values["app_id"], session_id=values["id"], seq=1, type="started", data=data, at=at
+    pg = db.session.get_bind().dialect.name == "postgresql"
+    params = {
+        **{f"s_{c}": v for c, v in values.items()},
+        "ev_app_id": values["app_id"],
+        "ev_session_id": values["id"],
+        "ev_data": data,
+        "ev_at": at,
+    }
+    for statement in _start_statements(tuple(values), pg):
+        db.session.execute(statement, params)
+
+
+@cache
+def _append_statements(count: int, with_audit: bool, one_statement: bool) -> tuple:
+    """Build, once per shape, the insert of `count` events and optionally an audit entry."""
+    fields = ("app_id", "session_id", "seq", "type", "data", "at")
+    table = _table(SessionEvent)
+    events = insert(table).values(
+        [{f: _param(table, f, f"{f}_{i}") for f in fields} for i in range(count)]
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        # A data-modifying WITH runs in the same statement; the foreign key from the event to
-        # the session is checked at the statement's end, when both rows exist.
-        db.session.execute(event.add_cte(row.cte("started")))
-    else:
-        db.session.execute(row)
-        db.session.execute(event)
+    if not with_audit:
+        return (events,)
+    audit_fields = ("app_id", "actor", "action", "target", "data", "note", "at")
+    log = _table(AuditEntry)
+    entry = insert(log).values({f: _param(log, f, f"audit_{f}") for f in audit_fields})
+    if one_statement:
+        return (entry.add_cte(events.cte("events")),)
+    return events, entry
 
 
 def append_events(
@@ -53,31 +108,25 @@ def append_events(
     Core inserts return nothing and leave the unit of work alone; the caller holds the session
     row, whose counter moves here and is written with the rest of the session at commit.
     """
-    rows = []
-    for type_, data in records:
+    params: dict = {}
+    for i, (type_, data) in enumerate(records):
         session.event_seq = (session.event_seq or 0) + 1
-        rows.append(
+        params.update(
             {
-                "app_id": session.app_id,
-                "session_id": session.id,
-                "seq": session.event_seq,
-                "type": type_,
-                "data": data,
-                "at": at,
+                f"app_id_{i}": session.app_id,
+                f"session_id_{i}": session.id,
+                f"seq_{i}": session.event_seq,
+                f"type_{i}": type_,
+                f"data_{i}": data,
+                f"at_{i}": at,
             }
         )
-    events = insert(SessionEvent).values(rows)
-    if audit_entry is None:
-        db.session.execute(events)
-        return
-    entry = insert(AuditEntry).values(
-        {"app_id": session.app_id, "data": {}, "note": None, "at": at, **audit_entry}
-    )
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(entry.add_cte(events.cte("events")))
-    else:
-        db.session.execute(events)
-        db.session.execute(entry)
+    if audit_entry is not None:
+        entry = {"app_id": session.app_id, "data": {}, "note": None, "at": at, **audit_entry}
+        params.update({f"audit_{k}": v for k, v in entry.items()})
+    pg = db.session.get_bind().dialect.name == "postgresql"
+    for statement in _append_statements(len(records), audit_entry is not None, pg):
+        db.session.execute(statement, params)
 
 
 def audit(
