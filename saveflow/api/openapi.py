@@ -7,34 +7,71 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from saveflow.sessions import schemas as s
 
+
+def _json(schema, description: str, headers: dict | None = None) -> dict:
+    response = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _header(description: str, schema: dict) -> dict:
+    return {"description": description, "required": True, "schema": schema}
+
+
+# Every error is the shared shape {"code", "status", "message", "errors"}.
 ERRORS = {
-    str(code): {"description": text, "content": {"application/json": {"schema": "Error"}}}
-    for code, text in [
-        (400, "Malformed JSON"),
-        (401, "Missing or invalid token"),
-        (404, "Unknown (or another app's) session or offer"),
-        (409, "Conflicts with the session's state"),
-        (413, "Body over 16 KB"),
-        (422, "Validation failed; `errors` names the fields"),
-    ]
+    "400": _json("Error", "Malformed JSON, not an object, or NaN/Infinity in it"),
+    "401": _json("Error", "Missing, invalid or expired session token (customer token on start)"),
+    "403": _json("Error", "The request's Origin is not allowed for this app"),
+    "404": _json("Error", "Unknown app, session or offer"),
+    "405": _json(
+        "Error",
+        "Method not allowed on this path",
+        {"Allow": _header("The methods this path accepts", {"type": "string"})},
+    ),
+    "409": _json("Error", "Conflicts with the session's state"),
+    "413": _json("Error", "Body larger than the configured limit (16 KB by default)"),
+    "422": _json("Error", "Validation failed; `errors` names the fields"),
+    "429": _json(
+        "Error",
+        "Rate limited",
+        {"Retry-After": _header("Seconds to wait before retrying", {"type": "integer"})},
+    ),
+    "503": _json("Error", "Database unavailable"),
 }
+# A GET has no body to be malformed, oversized or invalid.
+BODY_ERRORS = ("400", "413", "422")
 
 
-def _op(summary: str, response, request=None, auth: bool = True, status: str = "200") -> dict:
-    op = {
-        "summary": summary,
-        "responses": {
-            status: {"description": "OK", "content": {"application/json": {"schema": response}}},
-            **ERRORS,
-        },
-    }
+def _op(
+    summary: str,
+    response: str,
+    request: str | None = None,
+    body_required: bool = True,
+    security: list | None = None,
+    status: str = "200",
+    also: dict | None = None,
+) -> dict:
+    errors = ERRORS if request else {k: v for k, v in ERRORS.items() if k not in BODY_ERRORS}
+    ok = {status: _json(response, "OK"), **(also or {})}
+    op: dict = {"summary": summary, "responses": {**ok, **errors}}
     if request is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": request}}}
-    if auth:
-        op["security"] = [{"session": []}]
+        op["requestBody"] = {
+            "required": body_required,
+            "content": {"application/json": {"schema": request}},
+        }
+    op["security"] = [{"session": []}] if security is None else security
     return op
 
 
+def json_schema_metadata(self, field, **kwargs) -> dict:
+    """Copy what a field declares under metadata["json_schema"] into its property."""
+    return dict(field.metadata.get("json_schema", {}))
+
+
+# The bearer header, or nothing when the body carries `session_token` (sendBeacon).
+OPTIONAL_AUTH: list[dict[str, list[str]]] = [{"session": []}, {}]
 SESSION = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}
 OFFER = {"name": "offer_id", "in": "path", "required": True, "schema": {"type": "string"}}
 
@@ -42,36 +79,42 @@ OFFER = {"name": "offer_id", "in": "path", "required": True, "schema": {"type": 
 @cache
 def build_spec() -> dict:
     """Return the OpenAPI document (built once per process)."""
+    plugin = MarshmallowPlugin()
     spec = APISpec(
         title="saveflow API",
         version="1.0.0",
-        openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        openapi_version="3.1.0",
+        plugins=[plugin],
         info={"description": "Public cancel-flow API v1 (see README)."},
     )
+    assert plugin.converter is not None  # set by APISpec(plugins=…)
+    plugin.converter.add_attribute_function(json_schema_metadata)
     spec.components.security_scheme("session", {"type": "http", "scheme": "bearer"})
-    for name, schema in [
+    for name, component in [
         ("Error", s.ErrorOut),
         ("Start", s.StartSchema),
         ("Answer", s.AnswerSchema),
         ("Empty", s.EmptySchema),
         ("Abandon", s.AbandonSchema),
         ("Session", s.SessionOut),
+        ("StartedSession", s.StartedOut),
         ("AnswerResult", s.AnswerOut),
         ("Outcome", s.OutcomeOut),
         ("Recovery", s.RecoveryOut),
     ]:
-        spec.components.schema(name, schema=schema)
+        spec.components.schema(name, schema=component)
     base = "/api/v1/sessions"
     spec.path(
         path=base,
         operations={
             "post": _op(
                 "Start a session from a signed customer token",
-                "Session",
+                "StartedSession",
                 "Start",
-                auth=False,
+                security=[],
                 status="201",
+                # The same customer token resumes its session.
+                also={"200": _json("StartedSession", "Resumed the session this token started")},
             )
         },
     )
@@ -85,6 +128,7 @@ def build_spec() -> dict:
         parameters=[SESSION],
         operations={"post": _op("Answer the survey", "AnswerResult", "Answer")},
     )
+    # The terminal calls take no fields: an empty body and `{}` mean the same.
     for verb, summary, schema in [
         ("accept", "Accept the offer on show", "Outcome"),
         ("decline", "Decline it; get the next offer", "AnswerResult"),
@@ -92,27 +136,40 @@ def build_spec() -> dict:
         spec.path(
             path=base + "/{session_id}/offers/{offer_id}/" + verb,
             parameters=[SESSION, OFFER],
-            operations={"post": _op(summary, schema, "Empty")},
+            operations={"post": _op(summary, schema, "Empty", body_required=False)},
         )
-    for verb, summary, schema, response in [
-        ("withdraw", "Keep the subscription", "Empty", "Outcome"),
-        ("cancel", "Cancel the subscription", "Empty", "Outcome"),
-        ("abandon", "Close without deciding (sendBeacon)", "Abandon", "Outcome"),
-        ("recovery", "The customer opened the update-payment link", "Empty", "Recovery"),
+    for verb, summary, schema, response, security in [
+        ("withdraw", "Keep the subscription", "Empty", "Outcome", None),
+        ("cancel", "Cancel the subscription", "Empty", "Outcome", None),
+        # sendBeacon cannot set headers, so the token may come as `session_token` in the body.
+        ("abandon", "Close without deciding (sendBeacon)", "Abandon", "Outcome", OPTIONAL_AUTH),
+        ("recovery", "The customer opened the update-payment link", "Empty", "Recovery", None),
     ]:
         spec.path(
             path=f"{base}/{{session_id}}/{verb}",
             parameters=[SESSION],
-            operations={"post": _op(summary, response, schema)},
+            operations={
+                "post": _op(summary, response, schema, body_required=False, security=security)
+            },
         )
+    health = {
+        "type": "object",
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "degraded"]},
+            "db": {"type": "string", "enum": ["ok", "unavailable"]},
+        },
+        "required": ["status", "db"],
+        "additionalProperties": False,
+    }
     spec.path(
         path="/healthz",
         operations={
             "get": {
                 "summary": "Liveness and database check",
                 "responses": {
-                    "200": {"description": "OK"},
-                    "503": {"description": "DB unavailable"},
+                    "200": _json(health, "OK"),
+                    "405": ERRORS["405"],
+                    "503": _json(health, "Database unavailable"),
                 },
             }
         },
