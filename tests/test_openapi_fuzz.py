@@ -24,14 +24,6 @@ MAX_EXAMPLES = 40
 # schemathesis's default expectations for valid and for invalid requests.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 REJECTED = ["400", "401", "403", "404", "405", "406", "409", "415", "422", "428", "429", "5xx"]
-# Server behaviour that breaks the documented contract, each with a strict xfail test below that
-# turns red the moment the server is fixed: delete the entry and the xfail together.
-KNOWN_SERVER_GAPS = {
-    # A wrong bearer token answers 404, not the documented 401 (load_session is being changed).
-    "ignored_auth": {"enabled": False},
-    # errors.py rebuilds Werkzeug's 405 and drops its `Allow` header.
-    "unsupported_method": {"enabled": False},
-}
 CONFIG = {
     # Deterministic generation and no example database: the same cases on every run.
     "seed": 20240611,
@@ -45,7 +37,6 @@ CONFIG = {
         # only sends the app's real reasons in positive cases.
         "positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "413"]},
         "negative_data_rejection": {"expected-statuses": [*REJECTED, "413"]},
-        **KNOWN_SERVER_GAPS,
     },
 }
 
@@ -156,17 +147,3 @@ def test_server_keeps_its_openapi_promises(case, app, world):
     # Every request, the checks' own probes included, goes to this test's app in process.
     case.operation.schema.app = case.operation.app = app
     case.call_and_validate()
-
-
-@pytest.mark.xfail(strict=True, reason="load_session answers 404 for a wrong token")
-def test_wrong_session_token_is_401(world):
-    sid, _bearer, _offers = world.open()
-    response = world.client.get(f"{BASE}/{sid}", headers={"Authorization": "Bearer st_wrong"})
-    assert response.status_code == 401
-
-
-@pytest.mark.xfail(strict=True, reason="errors.py drops Werkzeug's Allow header")
-def test_405_names_the_allowed_methods(client):
-    response = client.delete(BASE)
-    assert response.status_code == 405
-    assert set(response.headers.get("Allow", "").split(", ")) >= {"POST"}
