@@ -3,9 +3,11 @@
 import hashlib
 import hmac
 from base64 import urlsafe_b64encode
+from functools import wraps
 
 from flask import Blueprint, current_app, g, jsonify, request
-from sqlalchemy import select, update
+from marshmallow import Schema
+from sqlalchemy import select
 
 from saveflow import text
 from saveflow.apps.models import App
@@ -75,8 +77,8 @@ def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Sess
 
     The token is checked before the database is touched: it is derived from the session id, so a
     wrong token and an id that does not exist get the same 401 and ids cannot be probed. With
-    `lock`, the session row is locked first (FOR UPDATE on PostgreSQL, the write lock on
-    SQLite), so calls on one session run one at a time.
+    `lock`, the session row is locked (FOR UPDATE on PostgreSQL; on SQLite the writing request
+    already holds the write lock), so calls on one session run one at a time.
     """
     session_id = request.view_args["session_id"]  # type: ignore[index]
     expected = session_token(session_id).encode()
@@ -86,14 +88,10 @@ def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Sess
         )
     query = select(Session, App).join(App, App.id == Session.app_id)
     query = query.where(Session.id == session_id)
-    if lock:
-        if db.session.get_bind().dialect.name == "sqlite":
-            # SQLite has no row locks: a write takes the database's write lock up front.
-            db.session.execute(
-                update(Session).where(Session.id == session_id).values(event_seq=Session.event_seq)
-            )
-        else:
-            query = query.with_for_update(of=Session)
+    if lock and db.session.get_bind().dialect.name != "sqlite":
+        query = query.with_for_update(of=Session)
+    # SQLite has no row locks: a writing request's transaction began with BEGIN IMMEDIATE and
+    # so already holds the database's write lock (see saveflow.db.will_write).
     row = db.session.execute(query).first()
     if row is None:  # only a valid token for a session that no longer exists
         raise APIError(404, "No such session.")
@@ -133,10 +131,14 @@ def cors(response):
     return response
 
 
+# Schemas hold no per-call state, so one instance each serves every request.
+START, ANSWER, EMPTY, ABANDON = StartSchema(), AnswerSchema(), EmptySchema(), AbandonSchema()
+
+
 @bp.post("")
 def start():
-    data = StartSchema().load(json_body())
-    app = db.session.get(App, data["app_id"])
+    data = START.load(json_body())
+    app, replay = flow.app_and_replay(data["app_id"], data["token"])
     if app is None:
         raise APIError(404, "Unknown app.", code="unknown_app")
     _check_origin(app)
@@ -150,6 +152,7 @@ def start():
             data["attributes"],
             request.headers.get("Accept-Language"),
             now,
+            replay,
         )
     except tokens.InvalidToken:
         db.session.rollback()
@@ -169,65 +172,63 @@ def get_state(session_id):
     return jsonify(payload)
 
 
+def session_call(schema: Schema, token_field: str | None = None):
+    """Make a view of a call on one session: parse the body, lock and check the session, run the
+    domain function, commit, reply. The view receives (app, session, data, now, **url values)."""
+
+    def wrap(fn):
+        @wraps(fn)
+        def view(session_id, **values):
+            data = schema.load(json_body())
+            token = data.get(token_field) if token_field else None
+            app, session = load_session(token=token)
+            result = fn(app, session, data, utcnow(), **values)
+            db.session.commit()
+            return jsonify(result)
+
+        return view
+
+    return wrap
+
+
 @bp.post("/<session_id>/answer")
-def answer(session_id):
-    data = AnswerSchema().load(json_body())
-    app, session = load_session()
-    result = flow.answer(app, session, data["reason_id"], data["comment"], utcnow())
-    db.session.commit()
-    return jsonify(result)
+@session_call(ANSWER)
+def answer(app, session, data, now):
+    return flow.answer(app, session, data["reason_id"], data["comment"], now)
 
 
 @bp.post("/<session_id>/offers/<offer_id>/accept")
-def accept(session_id, offer_id):
-    EmptySchema().load(json_body())
-    app, session = load_session()
-    result = outcomes.accept(app, session, offer_id, utcnow())
-    db.session.commit()
-    return jsonify(result)
+@session_call(EMPTY)
+def accept(app, session, data, now, offer_id):
+    return outcomes.accept(app, session, offer_id, now)
 
 
 @bp.post("/<session_id>/offers/<offer_id>/decline")
-def decline(session_id, offer_id):
-    EmptySchema().load(json_body())
-    app, session = load_session()
-    result = flow.decline(app, session, offer_id, utcnow())
-    db.session.commit()
-    return jsonify(result)
+@session_call(EMPTY)
+def decline(app, session, data, now, offer_id):
+    return flow.decline(app, session, offer_id, now)
 
 
 @bp.post("/<session_id>/withdraw")
-def withdraw(session_id):
-    EmptySchema().load(json_body())
-    app, session = load_session()
-    result = outcomes.withdraw(app, session, utcnow())
-    db.session.commit()
-    return jsonify(result)
+@session_call(EMPTY)
+def withdraw(app, session, data, now):
+    return outcomes.withdraw(app, session, now)
 
 
 @bp.post("/<session_id>/cancel")
-def cancel(session_id):
-    EmptySchema().load(json_body())
-    app, session = load_session()
-    result = outcomes.cancel(app, session, utcnow())
-    db.session.commit()
-    return jsonify(result)
+@session_call(EMPTY)
+def cancel(app, session, data, now):
+    return outcomes.cancel(app, session, now)
 
 
 @bp.post("/<session_id>/recovery")
-def recovery(session_id):
-    EmptySchema().load(json_body())
-    _app, session = load_session()
-    result = flow.recovery_opened(session, utcnow())
-    db.session.commit()
-    return jsonify(result)
+@session_call(EMPTY)
+def recovery(app, session, data, now):
+    return flow.recovery_opened(session, now)
 
 
+# navigator.sendBeacon cannot set headers, so the token may travel in the body.
 @bp.post("/<session_id>/abandon")
-def abandon(session_id):
-    # navigator.sendBeacon cannot set headers, so the token may travel in the body.
-    data = AbandonSchema().load(json_body())
-    app, session = load_session(token=data.get("session_token"))
-    result = outcomes.abandon(app, session, utcnow(), why=data["why"])
-    db.session.commit()
-    return jsonify(result)
+@session_call(ABANDON, token_field="session_token")
+def abandon(app, session, data, now):
+    return outcomes.abandon(app, session, now, why=data["why"])

@@ -10,6 +10,7 @@ from typing import TypeGuard
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
@@ -48,6 +49,27 @@ def compliance_mode(app: App, country: str | None) -> str:
     return app.compliance_mode
 
 
+def app_and_replay(app_id: str, token: str) -> tuple[App | None, Session | None]:
+    """Return the app and the newest session this customer token started, in one query.
+
+    The token is not verified yet (that needs the app's secret); `start` verifies it before it
+    ever replays the session found here.
+    """
+    digest = tokens.digest(token) if isinstance(token, str) else ""
+    earlier = aliased(Session)
+    newest = (
+        select(earlier.id)
+        .where(earlier.app_id == App.id, earlier.token_digest == digest)
+        .order_by(earlier.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(App, Session).outerjoin(Session, Session.id == newest).where(App.id == app_id)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def latest_session_for(app_id: str, digest: str) -> Session | None:
     """Return the newest session a customer token started, if any."""
     return db.session.scalar(
@@ -71,14 +93,17 @@ def start(
     attributes: dict,
     accept_language: str | None,
     now: datetime,
+    existing: Session | None = None,
 ) -> tuple[Session, bool]:
-    """Start a session from a customer token; the same token resumes its open session."""
+    """Start a session from a customer token; the same token resumes its open session.
+
+    `existing` is the newest session this token started, as `app_and_replay` found it.
+    """
     app_id = app.id
     claims = tokens.verify(
         token, app.id, app.secret_for, current_app.config["SAVEFLOW_TOKEN_MAX_TTL"], now.timestamp()
     )
     digest = tokens.digest(token)
-    existing = latest_session_for(app.id, digest)
     if _resumable(existing):
         return existing, False
     snapshot = provider_for(app).snapshot(app, claims)

@@ -293,16 +293,22 @@ def test_racing_starts_with_one_token_share_a_session(flow, monkeypatch):
 
     token = make_token(flow.app)
     first = flow.start(token=token).json
-    real = flow_module.latest_session_for
+    real_lookup, real_retry = flow_module.app_and_replay, flow_module.latest_session_for
     calls = []
 
-    def miss_first_lookup(app_id, digest):
-        calls.append(digest)
-        return None if len(calls) == 1 else real(app_id, digest)
+    def miss_the_replay(app_id, token):
+        calls.append("lookup")
+        app, _replay = real_lookup(app_id, token)
+        return app, None  # as if the other request had not committed yet
 
-    monkeypatch.setattr(flow_module, "latest_session_for", miss_first_lookup)
+    def retry(app_id, digest):
+        calls.append("retry")
+        return real_retry(app_id, digest)
+
+    monkeypatch.setattr(flow_module, "app_and_replay", miss_the_replay)
+    monkeypatch.setattr(flow_module, "latest_session_for", retry)
     second = flow.start(token=token)
-    assert second.status_code == 200 and len(calls) == 2
+    assert second.status_code == 200 and calls == ["lookup", "retry"]
     assert second.json["session_id"] == first["session_id"]
     assert db.session.scalar(select(func.count()).select_from(Session)) == 1
 

@@ -110,10 +110,12 @@ def test_warm_session_calls_skip_the_setup_queries(flow, client, demo):
     with statements() as seen:
         flow.start()
     assert not tables(seen)
-    # App, replay lookup, then the session and its first event (one statement on PostgreSQL).
-    assert len(seen) == (3 if postgres else 4), seen
+    # The app with the token's replay lookup, then the session and its first event (one
+    # statement on PostgreSQL).
+    assert len(seen) == (2 if postgres else 3), seen
     with statements() as seen:
         flow.answer("too_expensive")
     assert not tables(seen)
-    # load_session (3), cooldown history, events with the audit entry, the session UPDATE.
-    assert len(seen) <= (6 if postgres else 7), seen
+    # load_session (one SELECT … FOR UPDATE with the app), cooldown history, events with the
+    # audit entry (two statements on SQLite), the session UPDATE at commit.
+    assert len(seen) == (4 if postgres else 5), seen
