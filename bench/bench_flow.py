@@ -128,6 +128,7 @@ def flask_cmd(env, *args) -> str:
 def serve(env, port):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+        + ["--threads", os.environ.get("BENCH_THREADS", "1")]
         + ["wsgi:app"],
         cwd=ROOT,
         env=env,

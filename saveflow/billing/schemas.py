@@ -58,9 +58,12 @@ class SnapshotSchema(Schema):
             )
 
 
+_SNAPSHOT = SnapshotSchema()  # holds no per-call state; one instance serves every request
+
+
 def load_snapshot(raw) -> dict:
     """Validate a snapshot and return it JSON-ready (currency lower-case, ISO timestamps)."""
-    data = SnapshotSchema().load(raw)
+    data = _SNAPSHOT.load(raw)
     data["currency"] = data["currency"].lower()
     if data.get("started_at"):
         data["started_at"] = data["started_at"].isoformat()

@@ -1,6 +1,8 @@
 """Offer and rule-set storage: drafts, publishing, rollback, import and export."""
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import bindparam, func, select
 
 from saveflow.db import utcnow
 from saveflow.extensions import db
@@ -123,15 +125,21 @@ def import_and_publish(app_id: str, document: dict, actor: str, note: str | None
     return publish(app_id, actor)
 
 
-def acceptance_history(app_id: str, customer: str, mode: str) -> dict:
-    """Return offer type → when this customer last accepted an offer of that type."""
-    rows = db.session.execute(
+@cache
+def _history_query():
+    # Built once: it runs on every survey answer.
+    return (
         select(OfferAcceptance.offer_type, func.max(OfferAcceptance.accepted_at))
         .where(
-            OfferAcceptance.app_id == app_id,
-            OfferAcceptance.customer == customer,
-            OfferAcceptance.mode == mode,
+            OfferAcceptance.app_id == bindparam("app_id"),
+            OfferAcceptance.customer == bindparam("customer"),
+            OfferAcceptance.mode == bindparam("mode"),
         )
         .group_by(OfferAcceptance.offer_type)
     )
-    return {offer_type: at for offer_type, at in rows}
+
+
+def acceptance_history(app_id: str, customer: str, mode: str) -> dict:
+    """Return offer type → when this customer last accepted an offer of that type."""
+    params = {"app_id": app_id, "customer": customer, "mode": mode}
+    return {offer_type: at for offer_type, at in db.session.execute(_history_query(), params)}

@@ -3,11 +3,11 @@
 import hashlib
 import hmac
 from base64 import urlsafe_b64encode
-from functools import wraps
+from functools import cache, wraps
 
 from flask import Blueprint, current_app, g, jsonify, request
 from marshmallow import Schema
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from saveflow import text
 from saveflow.apps.models import App
@@ -72,6 +72,14 @@ def _bearer(token: str | None) -> str:
     return header[len("Bearer ") :].strip()
 
 
+@cache
+def _session_query(for_update: bool):
+    # Built once per kind: constructing the ORM select costs more than running it.
+    query = select(Session, App).join(App, App.id == Session.app_id)
+    query = query.where(Session.id == bindparam("session_id"))
+    return query.with_for_update(of=Session) if for_update else query
+
+
 def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Session]:
     """Return the app and session named in the URL, checking its bearer token and the origin.
 
@@ -86,13 +94,10 @@ def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Sess
         raise APIError(
             401, "The session token does not match this session.", code="invalid_session_token"
         )
-    query = select(Session, App).join(App, App.id == Session.app_id)
-    query = query.where(Session.id == session_id)
-    if lock and db.session.get_bind().dialect.name != "sqlite":
-        query = query.with_for_update(of=Session)
     # SQLite has no row locks: a writing request's transaction began with BEGIN IMMEDIATE and
     # so already holds the database's write lock (see saveflow.db.will_write).
-    row = db.session.execute(query).first()
+    for_update = lock and db.session.get_bind().dialect.name != "sqlite"
+    row = db.session.execute(_session_query(for_update), {"session_id": session_id}).first()
     if row is None:  # only a valid token for a session that no longer exists
         raise APIError(404, "No such session.")
     session, app = row

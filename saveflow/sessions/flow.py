@@ -5,10 +5,11 @@ Steps: payment_recovery → survey → offers → confirm → done. Terminal out
 """
 
 from datetime import datetime
+from functools import cache
 from typing import TypeGuard
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -49,25 +50,34 @@ def compliance_mode(app: App, country: str | None) -> str:
     return app.compliance_mode
 
 
+@cache
+def _app_and_replay_query():
+    # Built once: constructing an aliased ORM select costs more than running it.
+    earlier = aliased(Session)
+    newest = (
+        select(earlier.id)
+        .where(earlier.app_id == App.id, earlier.token_digest == bindparam("digest"))
+        .order_by(earlier.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # Only the id: a replay is rare, and every column fetched costs on every start.
+    return select(App, newest).where(App.id == bindparam("app_id"))
+
+
 def app_and_replay(app_id: str, token: str) -> tuple[App | None, Session | None]:
-    """Return the app and the newest session this customer token started, in one query.
+    """Return the app and the newest session this customer token started (one query for new
+    tokens, a second only for a token that started a session before).
 
     The token is not verified yet (that needs the app's secret); `start` verifies it before it
     ever replays the session found here.
     """
     digest = tokens.digest(token) if isinstance(token, str) else ""
-    earlier = aliased(Session)
-    newest = (
-        select(earlier.id)
-        .where(earlier.app_id == App.id, earlier.token_digest == digest)
-        .order_by(earlier.created_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    row = db.session.execute(
-        select(App, Session).outerjoin(Session, Session.id == newest).where(App.id == app_id)
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
+    row = db.session.execute(_app_and_replay_query(), {"app_id": app_id, "digest": digest}).first()
+    if row is None:
+        return None, None
+    app, earlier_id = row
+    return app, db.session.get(Session, earlier_id) if earlier_id else None
 
 
 def latest_session_for(app_id: str, digest: str) -> Session | None:
