@@ -82,22 +82,30 @@ def insert_started(values: dict, data: dict, at: datetime) -> None:
         db.session.execute(statement, params)
 
 
+_EVENT_FIELDS = ("app_id", "session_id", "seq", "type", "data", "at")
+_AUDIT_FIELDS = ("app_id", "actor", "action", "target", "data", "note", "at")
+
+
 @cache
 def _append_statements(count: int, with_audit: bool, one_statement: bool) -> tuple:
-    """Build, once per shape, the insert of `count` events and optionally an audit entry."""
-    fields = ("app_id", "session_id", "seq", "type", "data", "at")
-    table = _table(SessionEvent)
-    events = insert(table).values(
-        [{f: _param(table, f, f"{f}_{i}") for f in fields} for i in range(count)]
-    )
-    if not with_audit:
-        return (events,)
-    audit_fields = ("app_id", "actor", "action", "target", "data", "note", "at")
-    log = _table(AuditEntry)
-    entry = insert(log).values({f: _param(log, f, f"audit_{f}") for f in audit_fields})
-    if one_statement:
-        return (entry.add_cte(events.cte("events")),)
-    return events, entry
+    """Build, once per shape, the insert of `count` events and optionally an audit entry.
+
+    Single-row inserts only: SQLAlchemy caches their compiled form, never a multi-row VALUES.
+    On PostgreSQL they are chained as data-modifying WITHs into one statement.
+    """
+    table, log = _table(SessionEvent), _table(AuditEntry)
+    events = [
+        insert(table).values({f: _param(table, f, f"{f}_{i}") for f in _EVENT_FIELDS})
+        for i in range(count)
+    ]
+    entry = insert(log).values({f: _param(log, f, f"audit_{f}") for f in _AUDIT_FIELDS})
+    inserts = [*events, entry] if with_audit else events
+    if not one_statement:
+        return tuple(inserts)
+    last = inserts[-1]
+    for i, earlier in enumerate(inserts[:-1]):
+        last = last.add_cte(earlier.cte(f"appended_{i}"))
+    return (last,)
 
 
 def append_events(

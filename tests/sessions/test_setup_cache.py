@@ -116,6 +116,6 @@ def test_warm_session_calls_skip_the_setup_queries(flow, client, demo):
     with statements() as seen:
         flow.answer("too_expensive")
     assert not tables(seen)
-    # load_session (one SELECT … FOR UPDATE with the app), cooldown history, events with the
-    # audit entry (two statements on SQLite), the session UPDATE at commit.
-    assert len(seen) == (4 if postgres else 5), seen
+    # load_session (one SELECT … FOR UPDATE with the app), cooldown history, two events with
+    # the audit entry (one statement on PostgreSQL, three on SQLite), the session UPDATE.
+    assert len(seen) == (4 if postgres else 6), seen
