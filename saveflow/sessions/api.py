@@ -8,6 +8,7 @@ from functools import cache, wraps
 from flask import Blueprint, current_app, g, jsonify, request
 from marshmallow import Schema
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import defer
 
 from saveflow import text
 from saveflow.apps.models import App
@@ -76,6 +77,8 @@ def _bearer(token: str | None) -> str:
 def _session_query(for_update: bool):
     # Built once per kind: constructing the ORM select costs more than running it.
     query = select(Session, App).join(App, App.id == Session.app_id)
+    # Session calls never sign or verify customer tokens: leave the secrets encrypted, unread.
+    query = query.options(defer(App.live_secret), defer(App.test_secret))
     query = query.where(Session.id == bindparam("session_id"))
     return query.with_for_update(of=Session) if for_update else query
 
