@@ -8,7 +8,6 @@ from functools import cache, wraps
 from flask import Blueprint, current_app, g, jsonify, request
 from marshmallow import Schema
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import defer
 
 from saveflow import text
 from saveflow.apps.models import App
@@ -19,6 +18,7 @@ from saveflow.security import limits
 from saveflow.sessions import flow, outcomes, state, tokens
 from saveflow.sessions.models import Session
 from saveflow.sessions.schemas import AbandonSchema, AnswerSchema, EmptySchema, StartSchema
+from saveflow.sessions.setup_cache import app_at
 
 bp = Blueprint("sessions_api", __name__, url_prefix="/api/v1/sessions")
 
@@ -76,9 +76,8 @@ def _bearer(token: str | None) -> str:
 @cache
 def _session_query(for_update: bool):
     # Built once per kind: constructing the ORM select costs more than running it.
-    query = select(Session, App).join(App, App.id == Session.app_id)
-    # Session calls never sign or verify customer tokens: leave the secrets encrypted, unread.
-    query = query.options(defer(App.live_secret), defer(App.test_secret))
+    # The app's stamp only: its row comes from the process cache (see setup_cache.app_at).
+    query = select(Session, App.config_version).join(App, App.id == Session.app_id)
     query = query.where(Session.id == bindparam("session_id"))
     return query.with_for_update(of=Session) if for_update else query
 
@@ -103,7 +102,8 @@ def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Sess
     row = db.session.execute(_session_query(for_update), {"session_id": session_id}).first()
     if row is None:  # only a valid token for a session that no longer exists
         raise APIError(404, "No such session.")
-    session, app = row
+    session, config_version = row
+    app = app_at(session.app_id, config_version)
     now = utcnow()
     ttl = current_app.config["SAVEFLOW_SESSION_TOKEN_TTL"]
     if (now - session.last_seen_at).total_seconds() > ttl:

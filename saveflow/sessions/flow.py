@@ -26,7 +26,7 @@ from saveflow.reports.revenue import mrr
 from saveflow.sessions import tokens
 from saveflow.sessions.events import append_events, insert_started, record
 from saveflow.sessions.models import Session
-from saveflow.sessions.setup_cache import AppSetup, setup_for
+from saveflow.sessions.setup_cache import AppSetup, app_at, setup_for
 from saveflow.sessions.state import answer_payload
 
 # Billing states that send the customer to payment recovery before the survey (SPEC §4.2).
@@ -61,8 +61,9 @@ def _app_and_replay_query():
         .limit(1)
         .scalar_subquery()
     )
-    # Only the id: a replay is rare, and every column fetched costs on every start.
-    return select(App, newest).where(App.id == bindparam("app_id"))
+    # Only the app's stamp (its row comes from the process cache) and the replay's id (a replay
+    # is rare): every column fetched and object built costs on every start.
+    return select(App.config_version, newest).where(App.id == bindparam("app_id"))
 
 
 def app_and_replay(app_id: str, token: str) -> tuple[App | None, Session | None]:
@@ -76,7 +77,8 @@ def app_and_replay(app_id: str, token: str) -> tuple[App | None, Session | None]
     row = db.session.execute(_app_and_replay_query(), {"app_id": app_id, "digest": digest}).first()
     if row is None:
         return None, None
-    app, earlier_id = row
+    config_version, earlier_id = row
+    app = app_at(app_id, config_version)
     return app, db.session.get(Session, earlier_id) if earlier_id else None
 
 

@@ -22,6 +22,7 @@ from saveflow.offers.rules import CompiledRuleSet, OfferSpec, compile_rule_set
 from saveflow.reasons.models import Reason
 
 _CACHE: dict[str, "AppSetup"] = {}
+_APPS: dict[str, App] = {}
 _CACHE_MAX = 1024
 
 
@@ -110,6 +111,28 @@ def load(app_id: str, config_version: int) -> AppSetup:
     )
 
 
+def app_at(app_id: str, config_version: int) -> App:
+    """Return the app row as of `config_version`, from this process's cache when it holds it.
+
+    The cached row is detached from every database session and fully loaded, so requests on any
+    thread read it without a query or a decryption; it is read-only by contract (nothing on the
+    session path writes to an app). Any change to the app row bumps the stamp (a trigger), so a
+    stale row is never served.
+    """
+    cached = _APPS.get(app_id)
+    if cached is not None and cached.config_version == config_version:
+        return cached
+    app = db.session.get(App, app_id, populate_existing=True)
+    if app is None:
+        raise LookupError(f"app {app_id} vanished")
+    db.session.expunge(app)
+    if len(_APPS) >= _CACHE_MAX:
+        _APPS.clear()
+    _APPS[app_id] = app
+    return app
+
+
 def clear() -> None:
-    """Forget every cached setup (tests; a process never needs to)."""
+    """Forget every cached setup and app (tests; a process never needs to)."""
     _CACHE.clear()
+    _APPS.clear()

@@ -119,3 +119,30 @@ def test_warm_session_calls_skip_the_setup_queries(flow, client, demo):
     # load_session (one SELECT … FOR UPDATE with the app), cooldown history, two events with
     # the audit entry (one statement on PostgreSQL, three on SQLite), the session UPDATE.
     assert len(seen) == (4 if postgres else 6), seen
+
+
+def test_the_cached_app_row_follows_every_change(flow, client, demo):
+    from tests.conftest import make_token
+
+    FlowActions(client, demo).start(customer="warm")  # cache the app row in this process
+    db.session.execute(update(App).where(App.id == demo.id).values(compliance_mode="direct"))
+    db.session.commit()
+    assert flow.start(customer="after_mode").json["compliance"]["mode"] == "direct"
+    # A rotated signing secret is used at once, and the old one stops working.
+    old = make_token(demo, customer="old_secret")
+    db.session.execute(update(App).where(App.id == demo.id).values(live_secret="sk_live_rotated"))
+    db.session.commit()
+    rejected = client.post("/api/v1/sessions", json={"app_id": demo.id, "token": old})
+    assert rejected.status_code == 401
+    demo.live_secret = "sk_live_rotated"
+    accepted = client.post("/api/v1/sessions", json={"app_id": demo.id, "token": make_token(demo)})
+    assert accepted.status_code == 201
+
+
+def test_session_calls_read_no_app_row_when_warm(flow, client, demo):
+    flow.start()
+    flow.get()  # warm
+    with statements() as seen:
+        flow.get()
+    assert not any(re.search(r"\bFROM apps\b(?! JOIN)", s) and "sessions" not in s for s in seen)
+    assert all("live_secret" not in s for s in seen)  # secrets are neither read nor decrypted
