@@ -125,10 +125,10 @@ def flask_cmd(env, *args) -> str:
     ).stdout
 
 
-def serve(env, port):
+def serve(env, port, threads=1):
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-        + ["--threads", os.environ.get("BENCH_THREADS", "1")]
+        + ["--threads", str(threads)]
         + ["wsgi:app"],
         cwd=ROOT,
         env=env,
@@ -188,11 +188,14 @@ def measure(client: Client, n: int, rounds: int, progress: Progress) -> dict:
     }
 
 
-def report(result: dict, database: str) -> None:
+def report(result: dict, database: str, threads: int) -> None:
     rates = result["rates"]
     base = rates["healthz"]
     start, flow = rates["start"] / base, rates["flow"] / base
-    print(f"session API over HTTP: gunicorn 2 workers, {database}, {CLIENTS} clients")
+    print(
+        f"session API over HTTP: gunicorn 2 workers × {threads} thread(s), {database}, "
+        f"{CLIENTS} clients"
+    )
     print(f"  /healthz         {base:7.0f}/s   (baseline)")
     print(
         f"  start            {rates['start']:7.0f}/s   {start:.2f} × /healthz  "
@@ -217,6 +220,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=400, help="requests per phase (all rounds)")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn threads per worker (make run uses 4)"
+    )
+    parser.add_argument(
         "--database-url", default="postgresql://postgres:postgres@127.0.0.1:5432/saveflow_bench"
     )
     args = parser.parse_args()
@@ -235,7 +241,7 @@ def main() -> None:
     }
     app = json.loads(flask_cmd(env, "init", "--json", "--name", "Bench").strip().splitlines()[-1])
     port = free_port()
-    server = serve(env, port)
+    server = serve(env, port, args.threads)
     per_round = max(args.n // args.rounds, CLIENTS)
     progress = Progress(per_round * (3 * args.rounds + 1))
     try:
@@ -243,7 +249,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
-    report(result, args.database_url.split("://")[0])
+    report(result, args.database_url.split("://")[0], args.threads)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Rule evaluations per second in-process, against SPEC §10's budget of 50,000/s.
+"""Rule evaluations per second in-process, against the budget of 50,000/s.
 
 The baseline, measured in the same run, is the cheapest possible "rule set": a dict lookup of
 the category's offers. The ratio shows what the real engine costs on top of that.

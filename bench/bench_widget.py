@@ -1,4 +1,4 @@
-"""Widget weight and speed, each as a ratio to its SPEC §10 budget (≤ 1.00 is within budget).
+"""Widget weight and speed, each as a ratio to its budget (≤ 1.00 is within budget).
 
   - gzipped size of the loader (/embed.js)                                  budget 10 KB
   - gzipped size of the whole widget: loader + flow page HTML + flow.js + flow.css   30 KB
@@ -150,16 +150,16 @@ def main():
     app_id, secret = setup(database_url, host_url)
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench"}
     gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    demo_host = create_demo_host(saveflow_url, host_url + "/", lambda: (app_id, secret))
+    host = make_server("127.0.0.1", host_port, demo_host, True)
+    threading.Thread(target=host.serve_forever, daemon=True).start()
     server = subprocess.Popen(
         [gunicorn, "--bind", f"127.0.0.1:{saveflow_port}", "--workers", "2", "wsgi:app"],
         cwd=ROOT,
         env=env,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    host = make_server(
-        "127.0.0.1", host_port, create_demo_host(saveflow_url, lambda _id: (app_id, secret)), True
-    )
-    threading.Thread(target=host.serve_forever, daemon=True).start()
     try:
         for _ in range(50):
             try:

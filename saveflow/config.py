@@ -65,11 +65,11 @@ class Config:
     SAVEFLOW_ENCRYPTION_KEY = os.environ.get("SAVEFLOW_ENCRYPTION_KEY")
     # Request bodies above this are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH = int(os.environ.get("SAVEFLOW_MAX_BODY", 16 * 1024))
-    # How long an open session may sit idle before it counts as abandoned (SPEC §2).
+    # How long an open session may sit idle before it counts as abandoned.
     SAVEFLOW_IDLE_MINUTES = int(os.environ.get("SAVEFLOW_IDLE_MINUTES", 30))
-    # Revenue horizon H in months for projected saved revenue (SPEC §7).
+    # Revenue horizon H in months for projected saved revenue.
     SAVEFLOW_HORIZON_MONTHS = int(os.environ.get("SAVEFLOW_HORIZON_MONTHS", 12))
-    # Customer tokens may not expire further ahead than this (SPEC §5).
+    # Customer tokens may not expire further ahead than this.
     SAVEFLOW_TOKEN_MAX_TTL = int(os.environ.get("SAVEFLOW_TOKEN_MAX_TTL", 3600))
     # A session bearer token stops working this long after the session's last activity; calls on
     # a decided session do not count as activity, so its token ends this long after the decision.

@@ -225,7 +225,7 @@
       }, fail);
     }, { "data-action": "accept" });
     var rest = S.mode === "one_save"
-      // One save attempt, shown together with the cancel button (SPEC §4.7).
+      // One save attempt, shown together with the cancel button (California's click-to-cancel rule).
       ? [btn(t("cancel_now"), "sf-secondary", doCancel, { "data-action": "cancel" })]
       : [btn(t("decline"), "sf-secondary", function () {
         call("/offers/" + encodeURIComponent(offer.id) + "/decline").then(function (r) {

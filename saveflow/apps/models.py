@@ -54,7 +54,7 @@ class App(Model):
 
 
 class AuditEntry(Model):
-    """An append-only record of save attempts, cancels and admin changes (SPEC §4.7)."""
+    """An append-only record of save attempts, cancels and admin changes."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_app_at", "app_id", "at"),)

@@ -15,7 +15,7 @@ from saveflow.sessions.events import audit
 
 
 def seed_taxonomy(app: App) -> None:
-    """Give an app the SPEC §3 categories and one survey reason per category."""
+    """Give an app the default categories and one survey reason per category."""
     for position, cat in enumerate(CATEGORIES.values()):
         row = ReasonCategory(
             app_id=app.id,

@@ -14,7 +14,7 @@ OFFER_TYPES = (
 # Offer types that change what the customer pays, and so need a billing effect.
 BILLING_TYPES = frozenset({"discount", "pause", "downgrade", "trial_extension"})
 
-# Days during which a customer is not offered a type it already accepted (SPEC §4: 365 for
+# Days during which a customer is not offered a type it already accepted (365 for
 # discounts). Apps override per type in settings["cooldown_days"].
 DEFAULT_COOLDOWN_DAYS = {"discount": 365, "pause": 180, "trial_extension": 365, "downgrade": 90}
 

@@ -10,7 +10,7 @@ A rule set is a JSON document (see `saveflow.offers.schemas.RuleSetSchema`). Eva
   offers replace the rule's, and the holdout sees no offer at all. When no offer may be shown
   (direct compliance mode) the experiment is not entered, so forced no-offer sessions do not
   dilute the measured lift.
-- Offers are then filtered by eligibility (SPEC §4) and cut to the smaller of the policy's and the
+- Offers are then filtered by eligibility and cut to the smaller of the policy's and the
   document's `max_offers`; every removed offer is reported with a reason code.
 """
 
@@ -275,7 +275,7 @@ def default_rule_set(offer_keys_by_type: Mapping[str, str] | None = None) -> dic
     keys = DEFAULT_OFFER_FOR_TYPE if offer_keys_by_type is None else offer_keys_by_type
     with_offers = []
     for category in CATEGORIES.values():
-        # The payment-recovery pseudo-type is a flow step (SPEC §4.2), not an offer.
+        # The payment-recovery pseudo-type is a flow step, not an offer.
         types = [t for t in category.default_offer_types if t != "update_payment_method"]
         offers = [keys[t] for t in types if t in keys]
         if offers:

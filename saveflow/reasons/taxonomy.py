@@ -1,4 +1,4 @@
-"""The default reason taxonomy of SPEC §3, seeded into every new app.
+"""The default reason taxonomy, seeded into every new app.
 
 Product teams edit their copy in the database; this module is only the starting point and the
 source of the classifier's category attributes.

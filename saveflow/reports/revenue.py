@@ -1,4 +1,4 @@
-"""Saved-revenue maths of SPEC §7, as pure functions over integer minor units."""
+"""Saved-revenue maths, as pure functions over integer minor units."""
 
 from dataclasses import dataclass
 from fractions import Fraction

@@ -29,7 +29,7 @@ from saveflow.sessions.models import Session
 from saveflow.sessions.setup_cache import AppSetup, app_at, setup_for
 from saveflow.sessions.state import answer_payload
 
-# Billing states that send the customer to payment recovery before the survey (SPEC §4.2).
+# Billing states that send the customer to payment recovery before the survey.
 PAST_DUE = frozenset({"past_due", "unpaid", "incomplete"})
 ENDED = frozenset({"canceled", "incomplete_expired"})
 

@@ -1,4 +1,4 @@
-"""Customer tokens signed by the host's server (SPEC §5).
+"""Customer tokens signed by the host's server.
 
 token = base64url(JSON claims) + "." + hex(HMAC-SHA256(app secret, first part))
 """

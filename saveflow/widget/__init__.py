@@ -1,1 +1,1 @@
-"""The embeddable cancel widget: loader, hosted flow page and demo host (SPEC §5)."""
+"""The embeddable cancel widget: loader, hosted flow page and demo host."""

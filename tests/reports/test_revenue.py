@@ -1,4 +1,4 @@
-"""Worked numbers for SPEC §7's MRR, projected saved revenue and offer cost."""
+"""Worked numbers for the finance definitions of MRR, projected saved revenue and offer cost."""
 
 import pytest
 

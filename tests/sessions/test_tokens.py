@@ -1,4 +1,4 @@
-"""Customer token signing and verification (SPEC §5)."""
+"""Customer token signing and verification."""
 
 import base64
 import hashlib
