@@ -69,6 +69,17 @@ def writes_for_method(method: str) -> None:
     will_write(method not in READ_ONLY_METHODS)
 
 
+def single_statement_writes(session) -> None:
+    """Run the rest of this unit of work without an enclosing transaction (PostgreSQL only).
+
+    For a request whose only write is one atomic statement, BEGIN and COMMIT are two round
+    trips that buy nothing; each statement commits on its own instead. Call it before the first
+    statement. SQLite keeps its transactions: they are what takes its write lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection) -> None:
     # A transaction that will write takes SQLite's write lock when it starts: writers then queue

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select
 
 from saveflow import text
 from saveflow.apps.models import App
-from saveflow.db import utcnow, will_write
+from saveflow.db import single_statement_writes, utcnow, will_write
 from saveflow.errors import APIError
 from saveflow.extensions import db
 from saveflow.security import limits
@@ -146,6 +146,9 @@ START, ANSWER, EMPTY, ABANDON = StartSchema(), AnswerSchema(), EmptySchema(), Ab
 @bp.post("")
 def start():
     data = START.load(json_body())
+    # A start reads, then writes the session with its first event in one statement (see
+    # flow.start): that statement is the whole write, so it needs no enclosing transaction.
+    single_statement_writes(db.session)
     app, replay = flow.app_and_replay(data["app_id"], data["token"])
     if app is None:
         raise APIError(404, "Unknown app.", code="unknown_app")

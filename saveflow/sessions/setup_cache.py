@@ -82,9 +82,13 @@ def setup_for(app: App) -> AppSetup:
     if cached is not None and cached.config_version == app.config_version:
         return cached
     setup = load(app.id, app.config_version)
-    if len(_CACHE) >= _CACHE_MAX:
-        _CACHE.clear()  # crude bound: a rare reload beats an unbounded cache
-    _CACHE[app.id] = setup
+    # The three reads may run outside one transaction (a start runs without one): the setup is
+    # kept only if the stamp did not move while they ran, so no mixture of versions is cached.
+    now_at = db.session.scalar(select(App.config_version).where(App.id == app.id))
+    if now_at == app.config_version:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()  # crude bound: a rare reload beats an unbounded cache
+        _CACHE[app.id] = setup
     return setup
 
 
