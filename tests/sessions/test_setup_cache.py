@@ -91,6 +91,7 @@ def test_changes_reach_the_next_request(flow, client, demo):
 
 
 def test_cached_setup_is_read_only(demo):
+    db.session.refresh(demo)  # the stamp the database holds now (triggers moved it)
     setup = setup_for(db.session.get(App, demo.id))
     offer = setup.offers["discount_25_3m"]
     with pytest.raises(TypeError):
