@@ -74,15 +74,19 @@ def _bearer(token: str | None) -> str:
 
 
 @cache
-def _session_query(for_update: bool):
+def _session_query(for_update: bool, with_history: str | None):
     # Built once per kind: constructing the ORM select costs more than running it.
     # The app's stamp only: its row comes from the process cache (see setup_cache.app_at).
     query = select(Session, App.config_version).join(App, App.id == Session.app_id)
+    if with_history:  # the dialect's name: the JSON aggregate differs
+        query = query.add_columns(flow.offer_history_column(with_history))
     query = query.where(Session.id == bindparam("session_id"))
     return query.with_for_update(of=Session) if for_update else query
 
 
-def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Session]:
+def load_session(
+    token: str | None = None, lock: bool = True, with_history: bool = False
+) -> tuple[App, Session, dict | None]:
     """Return the app and session named in the URL, checking its bearer token and the origin.
 
     The token is checked before the database is touched: it is derived from the session id, so a
@@ -98,11 +102,13 @@ def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Sess
         )
     # SQLite has no row locks: a writing request's transaction began with BEGIN IMMEDIATE and
     # so already holds the database's write lock (see saveflow.db.will_write).
-    for_update = lock and db.session.get_bind().dialect.name != "sqlite"
-    row = db.session.execute(_session_query(for_update), {"session_id": session_id}).first()
+    dialect = db.session.get_bind().dialect.name
+    query = _session_query(lock and dialect != "sqlite", dialect if with_history else None)
+    row = db.session.execute(query, {"session_id": session_id}).first()
     if row is None:  # only a valid token for a session that no longer exists
         raise APIError(404, "No such session.")
-    session, config_version = row
+    session, config_version = row[0], row[1]
+    history = flow.parse_offer_history(row[2]) if with_history else None
     app = app_at(session.app_id, config_version)
     now = utcnow()
     ttl = current_app.config["SAVEFLOW_SESSION_TOKEN_TTL"]
@@ -116,7 +122,7 @@ def load_session(token: str | None = None, lock: bool = True) -> tuple[App, Sess
     if session.is_open:
         # Activity keeps an open session's token alive; a decided one only replays and reads.
         session.last_seen_at = now
-    return app, session
+    return app, session, history
 
 
 @bp.after_request
@@ -177,13 +183,13 @@ def start():
 @bp.get("/<session_id>")
 def get_state(session_id):
     will_write()  # a GET, but it stamps last_seen_at: take SQLite's write lock from the start
-    app, session = load_session(lock=False)
+    app, session, _ = load_session(lock=False)
     payload = state.payload(session, app, utcnow())
     db.session.commit()
     return jsonify(payload)
 
 
-def session_call(schema: Schema, token_field: str | None = None):
+def session_call(schema: Schema, token_field: str | None = None, with_history: bool = False):
     """Make a view of a call on one session: parse the body, lock and check the session, run the
     domain function, commit, reply. The view receives (app, session, data, now, **url values)."""
 
@@ -192,7 +198,9 @@ def session_call(schema: Schema, token_field: str | None = None):
         def view(session_id, **values):
             data = schema.load(json_body())
             token = data.get(token_field) if token_field else None
-            app, session = load_session(token=token)
+            app, session, history = load_session(token=token, with_history=with_history)
+            if with_history:
+                values["history"] = history
             result = fn(app, session, data, utcnow(), **values)
             db.session.commit()
             return jsonify(result)
@@ -203,9 +211,9 @@ def session_call(schema: Schema, token_field: str | None = None):
 
 
 @bp.post("/<session_id>/answer")
-@session_call(ANSWER)
-def answer(app, session, data, now):
-    return flow.answer(app, session, data["reason_id"], data["comment"], now)
+@session_call(ANSWER, with_history=True)
+def answer(app, session, data, now, history):
+    return flow.answer(app, session, data["reason_id"], data["comment"], now, history)
 
 
 @bp.post("/<session_id>/offers/<offer_id>/accept")

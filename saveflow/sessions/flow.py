@@ -4,12 +4,12 @@ Steps: payment_recovery → survey → offers → confirm → done. Terminal out
 `saveflow.sessions.outcomes`. Functions take plain values and leave committing to the caller.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import TypeGuard
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import JSON, bindparam, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -20,6 +20,7 @@ from saveflow.errors import APIError
 from saveflow.extensions import db
 from saveflow.i18n import choose_locale
 from saveflow.offers import service as offers
+from saveflow.offers.models import OfferAcceptance
 from saveflow.offers.rules import Context, Decision, evaluate, policy_from_settings
 from saveflow.reasons.classify import classify
 from saveflow.reports.revenue import mrr
@@ -166,14 +167,63 @@ def start(
     return Session(**values), True
 
 
-def answer(app: App, session: Session, reason_key: str, comment: str | None, now: datetime) -> dict:
-    """Record the survey answer, classify it and choose the offers to present."""
+def offer_history_column(dialect: str):
+    """Return a column, correlated to the session row, of offer type → when this customer last
+    accepted an offer of that type (JSON), so the session's read brings it along."""
+    # The grouping runs uncorrelated (a derived table cannot see the outer row); the WHERE on
+    # its grouping columns is pushed down by PostgreSQL and SQLite alike.
+    latest = (
+        select(
+            OfferAcceptance.app_id,
+            OfferAcceptance.customer,
+            OfferAcceptance.mode,
+            OfferAcceptance.offer_type,
+            func.max(OfferAcceptance.accepted_at).label("at"),
+        )
+        .group_by(
+            OfferAcceptance.app_id,
+            OfferAcceptance.customer,
+            OfferAcceptance.mode,
+            OfferAcceptance.offer_type,
+        )
+        .subquery()
+    )
+    aggregate = func.json_object_agg if dialect == "postgresql" else func.json_group_object
+    per_type = select(aggregate(latest.c.offer_type, latest.c.at)).where(
+        latest.c.app_id == Session.app_id,
+        latest.c.customer == Session.customer,
+        latest.c.mode == Session.mode,
+    )
+    return type_coerce(per_type.scalar_subquery(), JSON    ).label("offer_history")
+
+
+def parse_offer_history(raw: dict | None) -> dict[str, datetime]:
+    """Turn the JSON of `offer_history_column` into offer type → aware UTC datetime."""
+    history = {}
+    for offer_type, at in (raw or {}).items():
+        moment = datetime.fromisoformat(at)
+        history[offer_type] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return history
+
+
+def answer(
+    app: App,
+    session: Session,
+    reason_key: str,
+    comment: str | None,
+    now: datetime,
+    history: dict | None = None,
+) -> dict:
+    """Record the survey answer, classify it and choose the offers to present.
+
+    `history` is the customer's offer history (see `offer_history_column`); read here if None.
+    """
     # One UPDATE of the session at commit instead of one per query that would autoflush.
     with db.session.no_autoflush:
-        return _answer(app, session, reason_key, comment, now)
+        return _answer(app, session, reason_key, comment, now, history)
 
 
-def _answer(app: App, session: Session, reason_key: str, comment: str | None, now: datetime):
+def _answer(app, session, reason_key, comment, now, history):
     if session.reason_key is not None or not session.is_open:
         if session.reason_key == reason_key and session.comment == comment:
             return answer_payload(session, now)
@@ -191,7 +241,7 @@ def _answer(app: App, session: Session, reason_key: str, comment: str | None, no
     result = classify(
         reason.category, comment, session.snapshot.get("status"), session.locale
     ).to_dict()
-    decision = decide(app, session, result, setup, now)
+    decision = decide(app, session, result, setup, now, history)
     session.reason_key, session.comment, session.classification = reason_key, comment, result
     session.offer_keys, session.offer_index = list(decision.offers), 0
     session.rule_id, session.variant = decision.rule_id, decision.variant
@@ -216,7 +266,14 @@ def _answer(app: App, session: Session, reason_key: str, comment: str | None, no
     return answer_payload(session, now, setup.offers)
 
 
-def decide(app: App, session: Session, classification: dict, setup: AppSetup, now: datetime):
+def decide(
+    app: App,
+    session: Session,
+    classification: dict,
+    setup: AppSetup,
+    now: datetime,
+    history: dict | None = None,
+):
     """Run the published rule set for this session and remember which version ran."""
     session.rule_set_version = setup.rule_set_version
     if setup.rules is None or session.max_offers == 0:
@@ -229,7 +286,9 @@ def decide(app: App, session: Session, classification: dict, setup: AppSetup, no
         locale=session.locale,
         country=session.country,
         attributes=session.attributes,
-        history=offers.acceptance_history(app.id, session.customer, session.mode),
+        history=history
+        if history is not None
+        else offers.acceptance_history(app.id, session.customer, session.mode),
         now=now,
     )
     policy = policy_from_settings(app.settings, session.compliance_mode)

@@ -117,9 +117,10 @@ def test_warm_session_calls_skip_the_setup_queries(flow, client, demo):
     with statements() as seen:
         flow.answer("too_expensive")
     assert not tables(seen)
-    # load_session (one SELECT … FOR UPDATE with the app), cooldown history, two events with
-    # the audit entry (one statement on PostgreSQL, three on SQLite), the session UPDATE.
-    assert len(seen) == (4 if postgres else 6), seen
+    # load_session (one SELECT … FOR UPDATE with the app's stamp and the cooldown history),
+    # two events with the audit entry (one statement on PostgreSQL, three on SQLite), the
+    # session UPDATE.
+    assert len(seen) == (3 if postgres else 5), seen
 
 
 def test_the_cached_app_row_follows_every_change(flow, client, demo):
@@ -147,3 +148,18 @@ def test_session_calls_read_no_app_row_when_warm(flow, client, demo):
         flow.get()
     assert not any(re.search(r"\bFROM apps\b(?! JOIN)", s) and "sessions" not in s for s in seen)
     assert all("live_secret" not in s for s in seen)  # secrets are neither read nor decrypted
+
+
+def test_offer_history_comes_with_the_session_and_is_per_customer(client, demo):
+    """One customer's accepted discount blocks a second discount for them only (cooldown)."""
+    first = FlowActions(client, demo)
+    first.start(customer="cus_hist")
+    offer = first.answer("too_expensive").json["offers"][0]
+    assert offer["type"] == "discount"
+    assert first.accept(offer["id"]).status_code == 200
+    again = FlowActions(client, demo)
+    again.start(customer="cus_hist", subscription="sub_2")
+    assert "discount" not in [o["type"] for o in again.answer("too_expensive").json["offers"]]
+    other = FlowActions(client, demo)
+    other.start(customer="cus_other")
+    assert other.answer("too_expensive").json["offers"][0]["type"] == "discount"
