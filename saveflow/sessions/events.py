@@ -4,7 +4,8 @@ from datetime import datetime
 from functools import cache
 from typing import cast
 
-from sqlalchemy import Table, bindparam, insert
+from sqlalchemy import Insert, Table, Update, bindparam, insert, inspect, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from saveflow.apps.models import AuditEntry
 from saveflow.extensions import db
@@ -87,25 +88,41 @@ _AUDIT_FIELDS = ("app_id", "actor", "action", "target", "data", "note", "at")
 
 
 @cache
-def _append_statements(count: int, with_audit: bool, one_statement: bool) -> tuple:
-    """Build, once per shape, the insert of `count` events and optionally an audit entry.
+def _append_statements(
+    count: int, with_audit: bool, one_statement: bool, session_changes: tuple[str, ...] = ()
+) -> tuple:
+    """Build, once per shape, the insert of `count` events, optionally an audit entry and, in
+    one statement, the update of the session's changed columns.
 
     Single-row inserts only: SQLAlchemy caches their compiled form, never a multi-row VALUES.
     On PostgreSQL they are chained as data-modifying WITHs into one statement.
     """
-    table, log = _table(SessionEvent), _table(AuditEntry)
-    events = [
+    table, log, sessions = _table(SessionEvent), _table(AuditEntry), _table(Session)
+    writes: list[Insert | Update] = [
         insert(table).values({f: _param(table, f, f"{f}_{i}") for f in _EVENT_FIELDS})
         for i in range(count)
     ]
-    entry = insert(log).values({f: _param(log, f, f"audit_{f}") for f in _AUDIT_FIELDS})
-    inserts = [*events, entry] if with_audit else events
+    if with_audit:
+        writes.append(
+            insert(log).values({f: _param(log, f, f"audit_{f}") for f in _AUDIT_FIELDS})
+        )
+    if session_changes:
+        writes.append(
+            update(sessions)
+            .where(sessions.c.id == bindparam("upd_session_id"))
+            .values({c: _param(sessions, c, f"upd_{c}") for c in session_changes})
+        )
     if not one_statement:
-        return tuple(inserts)
-    last = inserts[-1]
-    for i, earlier in enumerate(inserts[:-1]):
+        return tuple(writes)
+    last = writes[-1]
+    for i, earlier in enumerate(writes[:-1]):
         last = last.add_cte(earlier.cte(f"appended_{i}"))
     return (last,)
+
+
+def _pending_changes(session) -> dict:
+    """Return the session row's columns changed in memory and not yet written."""
+    return {a.key: a.value for a in inspect(session).attrs if a.history.has_changes()}
 
 
 def append_events(
@@ -113,8 +130,9 @@ def append_events(
 ) -> None:
     """Append events to a session's log, and optionally an audit entry, in one statement.
 
-    Core inserts return nothing and leave the unit of work alone; the caller holds the session
-    row, whose counter moves here and is written with the rest of the session at commit.
+    On PostgreSQL the same statement also writes the session row's pending changes (the caller
+    holds the row lock), which are then marked written so the commit has nothing left to flush;
+    elsewhere the unit of work writes the session at commit as usual.
     """
     params: dict = {}
     for i, (type_, data) in enumerate(records):
@@ -133,8 +151,15 @@ def append_events(
         entry = {"app_id": session.app_id, "data": {}, "note": None, "at": at, **audit_entry}
         params.update({f"audit_{k}": v for k, v in entry.items()})
     pg = db.session.get_bind().dialect.name == "postgresql"
-    for statement in _append_statements(len(records), audit_entry is not None, pg):
+    changes = _pending_changes(session) if pg else {}
+    if changes:
+        params["upd_session_id"] = session.id
+        params.update({f"upd_{k}": v for k, v in changes.items()})
+    shape = (len(records), audit_entry is not None, pg, tuple(sorted(changes)))
+    for statement in _append_statements(*shape):
         db.session.execute(statement, params)
+    for key, value in changes.items():
+        set_committed_value(session, key, value)
 
 
 def audit(
