@@ -9,7 +9,7 @@ PostgreSQL `saveflow_bench`), seeds an app, then measures in one run, 4 clients 
 The three throughput phases are interleaved over several rounds so load from other processes
 hits all of them alike.
 
-    .venv/bin/python bench/bench_flow.py [--n 400] [--rounds 4] [--database-url URL]
+    .venv/bin/python bench/bench_flow.py [--n 2000] [--rounds 5] [--threads 1] [--database-url URL]
 """
 
 import argparse
@@ -217,8 +217,8 @@ def report(result: dict, database: str, threads: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=400, help="requests per phase (all rounds)")
-    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--n", type=int, default=2000, help="requests per phase (all rounds)")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--threads", type=int, default=1, help="gunicorn threads per worker (make run uses 4)"
     )

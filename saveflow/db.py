@@ -76,8 +76,10 @@ def single_statement_writes(session) -> None:
     trips that buy nothing; each statement commits on its own instead. Call it before the first
     statement. SQLite keeps its transactions: they are what takes its write lock.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    # Inside a transaction already (a test sharing its session), the statements simply join it.
+    current = session()  # the request's Session behind Flask-SQLAlchemy's scoped proxy
+    if current.get_bind().dialect.name == "postgresql" and not current.in_transaction():
+        current.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 @event.listens_for(Engine, "begin")

@@ -4,7 +4,7 @@ from datetime import datetime
 from functools import cache
 from typing import cast
 
-from sqlalchemy import Insert, Table, Update, bindparam, insert, inspect, update
+from sqlalchemy import Table, bindparam, func, insert, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from saveflow.apps.models import AuditEntry
@@ -88,17 +88,11 @@ _AUDIT_FIELDS = ("app_id", "actor", "action", "target", "data", "note", "at")
 
 
 @cache
-def _append_statements(
-    count: int, with_audit: bool, one_statement: bool, session_changes: tuple[str, ...] = ()
-) -> tuple:
-    """Build, once per shape, the insert of `count` events, optionally an audit entry and, in
-    one statement, the update of the session's changed columns.
-
-    Single-row inserts only: SQLAlchemy caches their compiled form, never a multi-row VALUES.
-    On PostgreSQL they are chained as data-modifying WITHs into one statement.
-    """
-    table, log, sessions = _table(SessionEvent), _table(AuditEntry), _table(Session)
-    writes: list[Insert | Update] = [
+def _append_statements(count: int, with_audit: bool) -> tuple:
+    """Build, once per shape, the insert of `count` events and optionally an audit entry, each
+    a single-row statement (SQLAlchemy caches those, never a multi-row VALUES)."""
+    table, log = _table(SessionEvent), _table(AuditEntry)
+    writes = [
         insert(table).values({f: _param(table, f, f"{f}_{i}") for f in _EVENT_FIELDS})
         for i in range(count)
     ]
@@ -106,18 +100,39 @@ def _append_statements(
         writes.append(
             insert(log).values({f: _param(log, f, f"audit_{f}") for f in _AUDIT_FIELDS})
         )
-    if session_changes:
-        writes.append(
-            update(sessions)
-            .where(sessions.c.id == bindparam("upd_session_id"))
-            .values({c: _param(sessions, c, f"upd_{c}") for c in session_changes})
+    return tuple(writes)
+
+
+@cache
+def _guarded_statement(count: int, with_audit: bool, session_changes: tuple[str, ...]):
+    """Build, once per shape, one PostgreSQL statement that updates the session row only if its
+    event counter is still the one read (compare-and-set) and, only then, inserts the events and
+    the audit entry. It returns how many session rows it updated: 1, or 0 if another request
+    moved the session first (then nothing at all was written).
+    """
+    table, log, sessions = _table(SessionEvent), _table(AuditEntry), _table(Session)
+    moved = (
+        update(sessions)
+        .where(
+            sessions.c.id == bindparam("upd_session_id"),
+            sessions.c.event_seq == bindparam("upd_expected_seq"),
         )
-    if not one_statement:
-        return tuple(writes)
-    last = writes[-1]
-    for i, earlier in enumerate(writes[:-1]):
-        last = last.add_cte(earlier.cte(f"appended_{i}"))
-    return (last,)
+        .values({c: _param(sessions, c, f"upd_{c}") for c in session_changes})
+        .returning(sessions.c.id)
+        .cte("moved")
+    )
+
+    def only_if_moved(target: Table, fields: tuple[str, ...], prefix: str, suffix: str = ""):
+        values = select(*(_param(target, f, f"{prefix}{f}{suffix}") for f in fields))
+        return insert(target).from_select(list(fields), values.select_from(moved))
+
+    writes = [only_if_moved(table, _EVENT_FIELDS, "", f"_{i}") for i in range(count)]
+    if with_audit:
+        writes.append(only_if_moved(log, _AUDIT_FIELDS, "audit_"))
+    statement = select(func.count()).select_from(moved)
+    for i, write in enumerate(writes):
+        statement = statement.add_cte(write.cte(f"appended_{i}"))
+    return statement
 
 
 def _pending_changes(session) -> dict:
@@ -127,13 +142,16 @@ def _pending_changes(session) -> dict:
 
 def append_events(
     session, records: list[tuple[str, dict]], at: datetime, audit_entry: dict | None = None
-) -> None:
-    """Append events to a session's log, and optionally an audit entry, in one statement.
+) -> bool:
+    """Append events to a session's log, and optionally an audit entry; return whether written.
 
-    On PostgreSQL the same statement also writes the session row's pending changes (the caller
-    holds the row lock), which are then marked written so the commit has nothing left to flush;
-    elsewhere the unit of work writes the session at commit as usual.
+    On PostgreSQL one statement also writes the session row's pending changes, guarded by a
+    compare-and-set on the event counter read with the row: it needs no row lock, and returns
+    False (having written nothing) when another request moved the session first. The changes
+    are then marked written, so a commit has nothing left to flush. Elsewhere the caller holds
+    the write lock and the unit of work writes the session at commit as usual.
     """
+    expected_seq = session.event_seq
     params: dict = {}
     for i, (type_, data) in enumerate(records):
         session.event_seq = (session.event_seq or 0) + 1
@@ -150,16 +168,19 @@ def append_events(
     if audit_entry is not None:
         entry = {"app_id": session.app_id, "data": {}, "note": None, "at": at, **audit_entry}
         params.update({f"audit_{k}": v for k, v in entry.items()})
-    pg = db.session.get_bind().dialect.name == "postgresql"
-    changes = _pending_changes(session) if pg else {}
-    if changes:
-        params["upd_session_id"] = session.id
-        params.update({f"upd_{k}": v for k, v in changes.items()})
-    shape = (len(records), audit_entry is not None, pg, tuple(sorted(changes)))
-    for statement in _append_statements(*shape):
-        db.session.execute(statement, params)
+    if db.session.get_bind().dialect.name != "postgresql":
+        for statement in _append_statements(len(records), audit_entry is not None):
+            db.session.execute(statement, params)
+        return True
+    changes = _pending_changes(session)
+    params.update({f"upd_{k}": v for k, v in changes.items()})
+    params.update(upd_session_id=session.id, upd_expected_seq=expected_seq)
+    guarded = _guarded_statement(len(records), audit_entry is not None, tuple(sorted(changes)))
+    if db.session.execute(guarded, params).scalar_one() != 1:
+        return False
     for key, value in changes.items():
         set_committed_value(session, key, value)
+    return True
 
 
 def audit(

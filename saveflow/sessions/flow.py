@@ -223,7 +223,7 @@ def answer(
         return _answer(app, session, reason_key, comment, now, history)
 
 
-def _answer(app, session, reason_key, comment, now, history):
+def _answer(app, session, reason_key, comment, now, history, tries=3):
     if session.reason_key is not None or not session.is_open:
         if session.reason_key == reason_key and session.comment == comment:
             return answer_payload(session, now)
@@ -254,7 +254,7 @@ def _answer(app, session, reason_key, comment, now, history):
             "target": f"session:{session.id}",
             "data": {"offers": list(decision.offers), "compliance": session.compliance_mode},
         }
-    append_events(
+    written = append_events(
         session,
         [
             ("answered", {"reason": reason_key, "comment": comment, "classification": result}),
@@ -263,6 +263,13 @@ def _answer(app, session, reason_key, comment, now, history):
         now,
         attempt,
     )
+    if not written:
+        # Another call moved this session between our read and our write (nothing was written):
+        # read it again and answer as the one that came second — a replay or a conflict.
+        if tries <= 1:
+            raise conflict("This session is changing under another request; try again.")
+        db.session.expire(session)
+        return _answer(app, session, reason_key, comment, now, history, tries - 1)
     return answer_payload(session, now, setup.offers)
 
 

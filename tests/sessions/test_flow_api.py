@@ -1,5 +1,6 @@
 """Whole flows through HTTP, one per outcome, plus the state machine's edges."""
 
+import pytest
 from sqlalchemy import func, select
 
 from saveflow.extensions import db
@@ -342,3 +343,41 @@ def test_abandon_records_how_the_widget_was_closed(flow):
     assert flow.post("/abandon", {"why": "escape"}).json["why"] == "escape"
     bad = flow.post("/abandon", {"why": "rage-quit"})
     assert bad.status_code == 422
+
+
+def test_an_answer_racing_another_answer_writes_once(flow, monkeypatch):
+    """PostgreSQL answers without a row lock: a compare-and-set on the event counter makes the
+    second of two racing answers a conflict (or a replay), never a second write."""
+    from sqlalchemy import create_engine, text, update
+
+    from saveflow.models import SessionEvent
+    from saveflow.sessions import flow as flow_module
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes its write lock for the whole request; nothing can race in")
+    flow.start()
+    other = create_engine(db.engine.url)
+    real_decide = flow_module.decide
+
+    def another_request_answers_first(*args, **kwargs):
+        # Between our read and our write, a competing call answers differently and commits.
+        with other.begin() as conn:
+            conn.execute(
+                update(Session)
+                .where(Session.id == flow.session_id)
+                .values(reason_key="not_using", step="confirm", event_seq=Session.event_seq + 2)
+            )
+        return real_decide(*args, **kwargs)
+
+    monkeypatch.setattr(flow_module, "decide", another_request_answers_first)
+    response = flow.answer("too_expensive")
+    other.dispose()
+    assert response.status_code == 409, response.json
+    events = db.session.scalars(
+        select(SessionEvent.type).where(SessionEvent.session_id == flow.session_id)
+    ).all()
+    assert "answered" not in events  # our write was refused whole
+    row = db.session.execute(
+        text("SELECT reason_key, event_seq FROM sessions WHERE id = :id"), {"id": flow.session_id}
+    ).one()
+    assert tuple(row) == ("not_using", 3)
