@@ -48,6 +48,11 @@ def _start(client, tenant, ip="198.51.100.1", token=None, **kwargs):
     return client.post("/api/v1/sessions", json=body, environ_base={"REMOTE_ADDR": ip})
 
 
+def _forged(tenant) -> str:
+    """A well-formed token for the tenant whose signature is wrong."""
+    return make_token(tenant).split(".")[0] + "." + "0" * 64
+
+
 def test_defaults_are_far_above_human_use():
     from saveflow.config import Config
 
@@ -79,7 +84,7 @@ def test_session_starts_per_app(limited):
 def test_failed_token_checks_per_address_lock_that_address(limited):
     application, tenant = limited
     client = application.test_client()
-    bad = make_token(tenant).split(".")[0] + "." + "0" * 64
+    bad = _forged(tenant)
     statuses = [_start(client, tenant, token=bad).status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
     # Even a good token from that address waits now; another address is served.
@@ -90,7 +95,7 @@ def test_failed_token_checks_per_address_lock_that_address(limited):
 def test_failed_token_checks_per_app_never_lock_out_good_tokens(limited):
     application, tenant = limited
     client = application.test_client()
-    bad = make_token(tenant).split(".")[0] + "." + "0" * 64
+    bad = _forged(tenant)
     statuses = [_start(client, tenant, ip=f"192.0.2.{i}", token=bad).status_code for i in range(6)]
     assert statuses == [401] * 4 + [429] * 2
     # A customer with a valid token is still served: forged tokens cannot lock an app out.
@@ -124,7 +129,7 @@ def test_trips_and_token_failures_are_audited_as_counts(limited):
 
     application, tenant = limited
     client = application.test_client()
-    bad = make_token(tenant).split(".")[0] + "." + "0" * 64
+    bad = _forged(tenant)
     for _ in range(4):
         _start(client, tenant, token=bad)
     rows = db.session.scalars(select(SecurityCount)).all()
@@ -169,7 +174,7 @@ def test_counters_are_shared_through_redis(database):
 def test_security_report_prints_counts(limited):
     application, tenant = limited
     client = application.test_client()
-    bad = make_token(tenant).split(".")[0] + "." + "0" * 64
+    bad = _forged(tenant)
     for _ in range(2):
         _start(client, tenant, token=bad)
     result = application.test_cli_runner().invoke(args=["saveflow", "security-report"])
