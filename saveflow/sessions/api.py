@@ -15,7 +15,7 @@ from saveflow.db import single_statement_writes, utcnow, will_write
 from saveflow.errors import APIError
 from saveflow.extensions import db
 from saveflow.security import limits
-from saveflow.sessions import flow, outcomes, state, tokens
+from saveflow.sessions import flow, outcomes, reads, state, tokens
 from saveflow.sessions.models import Session
 from saveflow.sessions.schemas import AbandonSchema, AnswerSchema, EmptySchema, StartSchema
 from saveflow.sessions.setup_cache import app_at
@@ -79,7 +79,7 @@ def _session_query(for_update: bool, with_history: str | None):
     # The app's stamp only: its row comes from the process cache (see setup_cache.app_at).
     query = select(Session, App.config_version).join(App, App.id == Session.app_id)
     if with_history:  # the dialect's name: the JSON aggregate differs
-        query = query.add_columns(flow.offer_history_column(with_history))
+        query = query.add_columns(reads.offer_history_column(with_history))
     query = query.where(Session.id == bindparam("session_id"))
     return query.with_for_update(of=Session) if for_update else query
 
@@ -108,7 +108,7 @@ def load_session(
     if row is None:  # only a valid token for a session that no longer exists
         raise APIError(404, "No such session.")
     session, config_version = row[0], row[1]
-    history = flow.parse_offer_history(row[2]) if with_history else None
+    history = reads.parse_offer_history(row[2]) if with_history else None
     app = app_at(session.app_id, config_version)
     now = utcnow()
     ttl = current_app.config["SAVEFLOW_SESSION_TOKEN_TTL"]
@@ -155,7 +155,7 @@ def start():
     # A start reads, then writes the session with its first event in one statement (see
     # flow.start): that statement is the whole write, so it needs no enclosing transaction.
     single_statement_writes(db.session)
-    app, replay = flow.app_and_replay(data["app_id"], data["token"])
+    app, replay = reads.app_and_replay(data["app_id"], data["token"])
     if app is None:
         raise APIError(404, "Unknown app.", code="unknown_app")
     _check_origin(app)

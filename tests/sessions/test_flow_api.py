@@ -290,11 +290,12 @@ def test_test_mode_sessions_are_marked(flow):
 def test_racing_starts_with_one_token_share_a_session(flow, monkeypatch):
     """The partial unique index turns the second of two racing inserts into a resume."""
     from saveflow.sessions import flow as flow_module
+    from saveflow.sessions import reads
     from tests.conftest import make_token
 
     token = make_token(flow.app)
     first = flow.start(token=token).json
-    real_lookup, real_retry = flow_module.app_and_replay, flow_module.latest_session_for
+    real_lookup, real_retry = reads.app_and_replay, flow_module.latest_session_for
     calls = []
 
     def miss_the_replay(app_id, token):
@@ -306,7 +307,7 @@ def test_racing_starts_with_one_token_share_a_session(flow, monkeypatch):
         calls.append("retry")
         return real_retry(app_id, digest)
 
-    monkeypatch.setattr(flow_module, "app_and_replay", miss_the_replay)
+    monkeypatch.setattr(reads, "app_and_replay", miss_the_replay)
     monkeypatch.setattr(flow_module, "latest_session_for", retry)
     second = flow.start(token=token)
     assert second.status_code == 200 and calls == ["lookup", "retry"]
