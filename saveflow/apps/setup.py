@@ -3,6 +3,7 @@
 from copy import deepcopy
 from typing import Any
 
+from saveflow.apps.audit import audit
 from saveflow.apps.models import App
 from saveflow.extensions import db
 from saveflow.offers import service as rules_service
@@ -11,7 +12,6 @@ from saveflow.offers.models import Offer
 from saveflow.offers.rules import default_rule_set
 from saveflow.reasons.models import Reason, ReasonCategory
 from saveflow.reasons.taxonomy import CATEGORIES, FOLLOW_UP
-from saveflow.sessions.events import audit
 
 
 def seed_taxonomy(app: App) -> None:

@@ -4,12 +4,12 @@ from functools import cache
 
 from sqlalchemy import bindparam, func, select
 
+from saveflow.apps.audit import audit
 from saveflow.db import utcnow
 from saveflow.extensions import db
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
 from saveflow.offers.rules import OfferSpec
 from saveflow.offers.schemas import validate_rule_set
-from saveflow.sessions.events import audit
 
 
 def active_offers(app_id: str) -> dict[str, Offer]:

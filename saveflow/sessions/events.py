@@ -1,4 +1,4 @@
-"""Append-only records: the session event log and the audit log."""
+"""Append-only records: the session event log (the audit log is `saveflow.apps.audit`)."""
 
 from datetime import datetime
 from functools import cache
@@ -181,19 +181,3 @@ def append_events(
     for key, value in changes.items():
         set_committed_value(session, key, value)
     return True
-
-
-def audit(
-    app_id: str,
-    actor: str,
-    action: str,
-    target: str,
-    data: dict | None = None,
-    note: str | None = None,
-) -> AuditEntry:
-    """Append an entry to the app's audit log."""
-    entry = AuditEntry(
-        app_id=app_id, actor=actor, action=action, target=target, data=data or {}, note=note
-    )
-    db.session.add(entry)
-    return entry

@@ -11,6 +11,7 @@ from typing import Any, cast
 from flask import current_app
 from sqlalchemy import CursorResult, select, update
 
+from saveflow.apps.audit import audit
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
 from saveflow.extensions import db
@@ -18,7 +19,7 @@ from saveflow.offers import service as offers
 from saveflow.offers.models import OfferAcceptance
 from saveflow.reports.revenue import projected_revenue
 from saveflow.sessions import present
-from saveflow.sessions.events import audit, record
+from saveflow.sessions.events import record
 from saveflow.sessions.flow import conflict, presented_position
 from saveflow.sessions.models import Session, SessionEvent
 
