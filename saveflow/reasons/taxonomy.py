@@ -152,8 +152,8 @@ CATEGORIES: dict[str, Category] = {
 
 SURVEY_QUESTION = {
     "en": "Before you go, what's the main reason you're cancelling?",
-    "zh-Hans": "在您离开之前,请告诉我们取消的主要原因是什么?",
-    "zh-Hant": "在您離開之前,請告訴我們取消的主要原因是什麼?",
+    "zh-Hans": "在您离开之前，请告诉我们取消的主要原因是什么？",
+    "zh-Hant": "在您離開之前，請告訴我們取消的主要原因是什麼？",
 }
 
 # Reasons whose follow-up comment box is shown by default, and whether it is required.

@@ -12,8 +12,8 @@ from saveflow.reports.revenue import exact_mrr, round_minor
 RECOVERY_COPY = {
     "en": "Your last payment didn't go through. Update your payment method to keep your "
     "subscription, or continue to cancel.",
-    "zh-Hans": "您最近一次付款未成功。更新付款方式即可保留订阅,也可以继续取消。",
-    "zh-Hant": "您最近一次付款未成功。更新付款方式即可保留訂閱,也可以繼續取消。",
+    "zh-Hans": "您最近一次付款未成功。更新付款方式即可保留订阅，也可以继续取消。",
+    "zh-Hant": "您最近一次付款未成功。更新付款方式即可保留訂閱，也可以繼續取消。",
 }
 
 

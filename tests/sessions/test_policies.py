@@ -75,7 +75,7 @@ def test_offer_copy_is_personalized_and_localized(flow):
     card = flow.get().json["offers"][0]
     assert card["type"] == "training"
     assert card["title"] == "免費 30 分鐘培訓"
-    assert card["body"] == "小明,我們帶您用好 Pro。"
+    assert card["body"] == "小明，我們帶您用好 Pro。"
 
 
 def test_missing_first_name_leaves_no_stray_comma(flow):

@@ -96,7 +96,7 @@ def test_cancelled_in_simplified_chinese(widget, host_page):
     host.shot("2-offer")
     host.frame.get_by_role("button", name="继续取消").click()
     dialog = host.step("confirm")
-    assert dialog.locator("#sf-heading").inner_text() == "确定要取消订阅吗?"
+    assert dialog.locator("#sf-heading").inner_text() == "确定要取消订阅吗？"
     # The customer learns when the cancel bites before confirming it.
     assert "之后不再扣费" in dialog.locator(".sf-text").inner_text()
     host.shot("3-confirm")
