@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cryptography.fernet import Fernet  # noqa: E402
+
 from saveflow.sessions.tokens import sign  # noqa: E402
 
 CLIENTS = 4
@@ -215,6 +217,17 @@ def report(result: dict, database: str, threads: int) -> None:
         )
 
 
+def reset_database(url: str) -> None:
+    """Start every run on an empty database: same data size each run, nothing from other runs."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="requests per phase (all rounds)")
@@ -232,10 +245,13 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
+        reset_database(args.database_url)
     env = {
         **os.environ,
         "DATABASE_URL": args.database_url,
         "SECRET_KEY": "bench",
+        # Its own key, so a database seeded by another checkout can never be undecryptable here.
+        "SAVEFLOW_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         # Rate limits would throttle the load generator, not measure the server.
         "SAVEFLOW_RATE_LIMITS": "off",
     }
