@@ -1,13 +1,12 @@
 """Offer and rule-set storage: drafts, publishing, rollback, import and export."""
 
-from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from saveflow.apps.audit import audit
 from saveflow.db import utcnow
 from saveflow.extensions import db
-from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
+from saveflow.offers.models import Offer, RuleSet
 from saveflow.offers.rules import OfferSpec
 from saveflow.offers.schemas import validate_rule_set
 
@@ -123,23 +122,3 @@ def import_and_publish(app_id: str, document: dict, actor: str, note: str | None
     """Store a document as the draft and publish it in one step."""
     save_draft(app_id, document, actor, note)
     return publish(app_id, actor)
-
-
-@cache
-def _history_query():
-    # Built once: it runs on every survey answer.
-    return (
-        select(OfferAcceptance.offer_type, func.max(OfferAcceptance.accepted_at))
-        .where(
-            OfferAcceptance.app_id == bindparam("app_id"),
-            OfferAcceptance.customer == bindparam("customer"),
-            OfferAcceptance.mode == bindparam("mode"),
-        )
-        .group_by(OfferAcceptance.offer_type)
-    )
-
-
-def acceptance_history(app_id: str, customer: str, mode: str) -> dict:
-    """Return offer type → when this customer last accepted an offer of that type."""
-    params = {"app_id": app_id, "customer": customer, "mode": mode}
-    return {offer_type: at for offer_type, at in db.session.execute(_history_query(), params)}

@@ -16,7 +16,6 @@ from saveflow.db import new_id
 from saveflow.errors import APIError
 from saveflow.extensions import db
 from saveflow.i18n import choose_locale
-from saveflow.offers import service as offers
 from saveflow.offers.rules import Context, Decision, evaluate, policy_from_settings
 from saveflow.reasons.classify import classify
 from saveflow.reports.revenue import mrr
@@ -128,11 +127,11 @@ def answer(
     reason_key: str,
     comment: str | None,
     now: datetime,
-    history: dict | None = None,
+    history: dict,
 ) -> dict:
     """Record the survey answer, classify it and choose the offers to present.
 
-    `history` is the customer's offer history (see `offer_history_column`); read here if None.
+    `history` is the customer's offer history, read with the session (`reads.offer_history_column`).
     """
     # One UPDATE of the session at commit instead of one per query that would autoflush.
     with db.session.no_autoflush:
@@ -195,7 +194,7 @@ def decide(
     classification: dict,
     setup: AppSetup,
     now: datetime,
-    history: dict | None = None,
+    history: dict,
 ):
     """Run the published rule set for this session and remember which version ran."""
     session.rule_set_version = setup.rule_set_version
@@ -209,9 +208,7 @@ def decide(
         locale=session.locale,
         country=session.country,
         attributes=session.attributes,
-        history=history
-        if history is not None
-        else offers.acceptance_history(app.id, session.customer, session.mode),
+        history=history,
         now=now,
     )
     policy = policy_from_settings(app.settings, session.compliance_mode)
