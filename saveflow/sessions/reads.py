@@ -84,7 +84,7 @@ def offer_history_column(dialect: str):
         latest.c.customer == Session.customer,
         latest.c.mode == Session.mode,
     )
-    return type_coerce(per_type.scalar_subquery(), JSON    ).label("offer_history")
+    return type_coerce(per_type.scalar_subquery(), JSON).label("offer_history")
 
 
 def parse_offer_history(raw: dict | None) -> dict[str, datetime]:
