@@ -5,7 +5,9 @@ from datetime import UTC, datetime, timedelta
 from marshmallow import RAISE, Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
-INTERVALS = ("day", "week", "month", "year")
+from saveflow.periods import MONTHLY_FACTOR
+
+INTERVALS = tuple(MONTHLY_FACTOR)
 # Room for any real price while MRR × horizon still fits a 64-bit column.
 MAX_AMOUNT = 10**12
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)

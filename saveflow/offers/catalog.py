@@ -1,22 +1,4 @@
-"""Offer types, their parameters, and the default offers seeded into a new app."""
-
-OFFER_TYPES = (
-    "discount",
-    "pause",
-    "downgrade",
-    "training",
-    "concierge",
-    "contact",
-    "trial_extension",
-    "redirect",
-)
-
-# Offer types that change what the customer pays, and so need a billing effect.
-BILLING_TYPES = frozenset({"discount", "pause", "downgrade", "trial_extension"})
-
-# Days during which a customer is not offered a type it already accepted (365 for
-# discounts). Apps override per type in settings["cooldown_days"].
-DEFAULT_COOLDOWN_DAYS = {"discount": 365, "pause": 180, "trial_extension": 365, "downgrade": 90}
+"""The default offers seeded into a new app."""
 
 DEFAULT_OFFERS = [
     {

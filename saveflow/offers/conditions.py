@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, overload
 
-from saveflow.offers.catalog import OFFER_TYPES
+from saveflow.offers.types import OFFER_TYPES
 
 if TYPE_CHECKING:
     from saveflow.offers.rules import Context

@@ -19,7 +19,7 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from saveflow.offers.catalog import DEFAULT_COOLDOWN_DAYS, DEFAULT_OFFER_FOR_TYPE
+from saveflow.offers.catalog import DEFAULT_OFFER_FOR_TYPE
 from saveflow.offers.conditions import Predicate, compile_conditions, matches, to_utc
 from saveflow.offers.experiments import (
     HOLDOUT,
@@ -28,6 +28,7 @@ from saveflow.offers.experiments import (
     assign_variant,
     compile_experiment,
 )
+from saveflow.offers.types import DEFAULT_COOLDOWN_DAYS, offer_type
 from saveflow.reasons.taxonomy import CATEGORIES
 
 __all__ = [
@@ -54,17 +55,9 @@ _COMPILED_KEYS_MAX = 256
 _COMPILED_PER_KEY = 4
 # Billing periods at least this many months long count as annual for the pause rule.
 # Keyed by a snapshot's "interval", which is None when billing reported none.
-_MONTHS_PER_INTERVAL: dict[str | None, float] = {
-    "day": 12 / 365,
-    "week": 12 / 52,
-    "month": 1,
-    "year": 12,
-}
-
-
 @dataclass(frozen=True)
 class OfferSpec:
-    """An offer definition as the engine sees it (params per `saveflow.offers.params`)."""
+    """An offer definition as the engine sees it (params per its type in `saveflow.offers.types`)."""
 
     key: str
     type: str
@@ -169,11 +162,6 @@ def _compiled(doc: dict | CompiledRuleSet) -> CompiledRuleSet:
     return compiled
 
 
-def _is_annual(snapshot: dict) -> bool:
-    months = _MONTHS_PER_INTERVAL.get(snapshot.get("interval"), 0)
-    return months * (snapshot.get("interval_count") or 1) >= 12 - 1e-9
-
-
 def eligible(offer: OfferSpec, ctx: Context, policy: Policy) -> str | None:
     """Return why the offer may not be shown to this customer, or None if it may."""
     accepted_at = ctx.history.get(offer.type)
@@ -182,15 +170,7 @@ def eligible(offer: OfferSpec, ctx: Context, policy: Policy) -> str | None:
         accepted_at = to_utc(accepted_at)
         if days and accepted_at and to_utc(ctx.now) - accepted_at < timedelta(days=days):
             return "cooldown"
-    if offer.type == "discount" and ctx.snapshot.get("discount"):
-        return "discount_active"  # stacking coupons is never what the product team meant
-    if offer.type == "pause" and not policy.allow_pause_annual and _is_annual(ctx.snapshot):
-        return "pause_annual"
-    if offer.type == "downgrade" and ctx.snapshot.get("plan") not in (
-        offer.params.get("targets") or {}
-    ):
-        return "no_downgrade_target"
-    return None
+    return offer_type(offer.type).skip_reason(offer.params, ctx.snapshot, policy)
 
 
 def _choose(

@@ -17,9 +17,8 @@ from marshmallow import (
     validates_schema,
 )
 
-from saveflow.offers.catalog import OFFER_TYPES
 from saveflow.offers.conditions import OPS, OPS_FOR_KIND, ORDER_OPS, VALUELESS_OPS, field_kind
-from saveflow.offers.params import PARAMS_SCHEMAS
+from saveflow.offers.types import OFFER_TYPES, REGISTRY
 from saveflow.reasons.taxonomy import LOCALES
 
 SLUG = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
@@ -258,10 +257,10 @@ class OfferSchema(Schema):
     # other field errors so an editor sees params problems in the same round trip.
     @validates_schema(skip_on_field_errors=False)
     def _params_fit_type(self, data: dict, **kwargs) -> None:
-        if data.get("type") not in PARAMS_SCHEMAS or not isinstance(data.get("params"), dict):
+        if data.get("type") not in REGISTRY or not isinstance(data.get("params"), dict):
             return
         try:
-            data["params"] = PARAMS_SCHEMAS[data["type"]]().load(data["params"])
+            data["params"] = REGISTRY[data["type"]].params().load(data["params"])
         except ValidationError as err:
             raise ValidationError(err.messages, "params") from err
 

@@ -17,7 +17,7 @@ from saveflow.billing.base import provider_for
 from saveflow.extensions import db
 from saveflow.offers import service as offers
 from saveflow.offers.models import OfferAcceptance
-from saveflow.reports.revenue import projected_revenue
+from saveflow.offers.types import projected_revenue
 from saveflow.sessions import present
 from saveflow.sessions.events import record
 from saveflow.sessions.flow import conflict, presented_position

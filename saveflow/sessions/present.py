@@ -2,12 +2,10 @@
 
 import random
 from datetime import datetime
-from fractions import Fraction
 
-from saveflow.billing.periods import add_interval
 from saveflow.i18n import personalize, pick
+from saveflow.offers.types import offer_type
 from saveflow.reasons.taxonomy import SURVEY_QUESTION
-from saveflow.reports.revenue import exact_mrr, round_minor
 
 RECOVERY_COPY = {
     "en": "Your last payment didn't go through. Update your payment method to keep your "
@@ -40,48 +38,6 @@ def payment_recovery(snapshot: dict, locale: str) -> dict:
     }
 
 
-def offer_terms(offer, snapshot: dict, now: datetime) -> dict:
-    """Spell out what the customer gets: price after discount, resume date, new plan price."""
-    params = offer.params
-    money = {
-        "currency": snapshot["currency"],
-        "interval": snapshot["interval"],
-        "interval_count": snapshot["interval_count"],
-    }
-    per_period = snapshot["amount"] * snapshot["quantity"]
-    if offer.type == "discount":
-        if params.get("percent"):
-            after = round_minor(Fraction(per_period * (100 - params["percent"]), 100))
-        else:
-            after = max(per_period - params["amount"], 0)
-        return {
-            **money,
-            "months": params["months"],
-            "percent": params.get("percent"),
-            "amount_off": params.get("amount"),
-            "price_before": per_period,
-            "price_after": after,
-        }
-    if offer.type == "pause":
-        return {
-            "months": params["months"],
-            "resumes_on": add_interval(now, "month", params["months"]).date().isoformat(),
-        }
-    if offer.type == "downgrade":
-        target = params["targets"][snapshot["plan"]]
-        return {
-            **money,
-            "plan": target["plan"],
-            "plan_name": target.get("name", target["plan"]),
-            "price_before": per_period,
-            "price_after": target["amount"] * snapshot["quantity"],
-            "mrr_after": round_minor(exact_mrr(snapshot, unit_amount=target["amount"])),
-        }
-    if offer.type == "trial_extension":
-        return {"days": params["days"]}
-    return {"url": params.get("url")}
-
-
 def offer_card(offer, snapshot: dict, locale: str, attributes: dict, now: datetime) -> dict:
     """Return one offer as the widget shows it."""
     copy = pick(offer.copy, locale) or {"title": offer.key, "body": ""}
@@ -91,7 +47,7 @@ def offer_card(offer, snapshot: dict, locale: str, attributes: dict, now: dateti
         "type": offer.type,
         "title": personalize(copy.get("title", ""), fields),
         "body": personalize(copy.get("body", ""), fields),
-        "terms": offer_terms(offer, snapshot, now),
+        "terms": offer_type(offer.type).terms(offer.params, snapshot, now),
     }
 
 

@@ -3,7 +3,7 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates
 
 from saveflow.apps.models import COMPLIANCE_MODES, MODES
-from saveflow.offers.catalog import OFFER_TYPES
+from saveflow.offers.types import OFFER_TYPES
 from saveflow.sessions.models import OUTCOMES, STEPS
 from saveflow.text import clean_text
 

@@ -4,8 +4,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from saveflow.apps.models import App
-from saveflow.billing.periods import cancel_effective_at
 from saveflow.offers import service as offers
+from saveflow.periods import cancel_effective_at
 from saveflow.sessions import present
 from saveflow.sessions.models import Session
 from saveflow.sessions.setup_cache import setup_for

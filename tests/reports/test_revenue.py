@@ -2,7 +2,9 @@
 
 import pytest
 
-from saveflow.reports.revenue import monthly_factor, mrr, projected_revenue, round_minor
+from saveflow.offers.types import projected_revenue
+from saveflow.periods import monthly_factor
+from saveflow.reports.revenue import mrr, round_minor
 
 MONTHLY = {
     "plan": "pro",
@@ -121,7 +123,7 @@ def test_rounding_and_factor_errors():
 def test_period_end_is_computed_not_iterated():
     from datetime import UTC, datetime
 
-    from saveflow.billing.periods import current_period_end
+    from saveflow.periods import current_period_end
 
     start = datetime(2024, 1, 31, 12, tzinfo=UTC)
     now = datetime(2026, 11, 23, tzinfo=UTC)

@@ -1,7 +1,33 @@
-"""Calendar arithmetic for billing periods."""
+"""Billing intervals: how much of a charge falls in a month, and calendar arithmetic."""
 
 import calendar
 from datetime import datetime, timedelta
+from fractions import Fraction
+
+# Months per billing interval: a charge every n <interval>s is worth this × 1/n per month.
+MONTHLY_FACTOR = {
+    "month": Fraction(1),
+    "year": Fraction(1, 12),
+    "week": Fraction(52, 12),
+    "day": Fraction(365, 12),
+}
+
+
+def monthly_factor(interval: str, interval_count: int = 1) -> Fraction:
+    """Return how much of one charge falls into one month."""
+    if interval not in MONTHLY_FACTOR:
+        raise ValueError(f"unknown billing interval {interval!r}")
+    if interval_count < 1:
+        raise ValueError("interval_count must be at least 1")
+    return MONTHLY_FACTOR[interval] / interval_count
+
+
+def is_annual(snapshot: dict) -> bool:
+    """Return whether a subscription is billed a year (or more) at a time."""
+    interval = snapshot.get("interval")
+    if interval not in MONTHLY_FACTOR:
+        return False
+    return monthly_factor(interval, snapshot.get("interval_count") or 1) <= Fraction(1, 12)
 
 
 def add_interval(start: datetime, interval: str, count: int = 1) -> datetime:
