@@ -7,6 +7,16 @@ from marshmallow import ValidationError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from saveflow.domain_errors import (
+    BillingFailed,
+    BillingUnavailable,
+    DomainError,
+    Invalid,
+    InvalidToken,
+    NotFound,
+    SessionConflict,
+)
+
 # Stable machine-readable codes for the HTTP statuses the API uses.
 CODES = {
     400: "bad_request",
@@ -22,6 +32,16 @@ CODES = {
     500: "internal_error",
     502: "billing_unavailable",
     503: "database_unavailable",
+}
+
+# The HTTP status of each kind of domain error; the most specific class listed wins.
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Invalid: 422,
+    SessionConflict: 409,
+    InvalidToken: 401,
+    BillingFailed: 502,
+    BillingUnavailable: 503,
 }
 
 # Errors that mean the database cannot be reached or did not answer in time, not a bad request.
@@ -70,6 +90,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(APIError)
     def api_error(exc: APIError):
         return _respond(exc.status, exc.message, exc.code, exc.errors, exc.headers)
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        status = next((DOMAIN_STATUS[k] for k in type(exc).__mro__ if k in DOMAIN_STATUS), 400)
+        headers = {"Retry-After": "5"} if status == 503 else None
+        return _respond(status, exc.message, exc.code, exc.errors, headers)
 
     @app.errorhandler(ValidationError)
     def validation_error(exc: ValidationError):

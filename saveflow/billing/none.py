@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 
 from saveflow.billing.base import Effect, register
 from saveflow.billing.schemas import load_snapshot
-from saveflow.errors import APIError
+from saveflow.domain_errors import Invalid
 from saveflow.offers.types import offer_type
 from saveflow.periods import cancel_effective_at
 
@@ -16,16 +16,14 @@ class NoneProvider:
     def snapshot(self, app, claims: dict) -> dict:
         raw = claims.get("snapshot")
         if raw is None:
-            raise APIError(
-                422,
+            raise Invalid(
                 "With billing provider `none` the token must carry a `snapshot`.",
                 errors={"token": {"snapshot": ["Missing data for required field."]}},
             )
         try:
             return load_snapshot(raw)
         except ValidationError as exc:
-            raise APIError(
-                422,
+            raise Invalid(
                 "The token's subscription snapshot is not valid.",
                 errors={"token": {"snapshot": exc.messages}},
             ) from None

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from saveflow.apps.models import App
 from saveflow.billing.base import provider_for
 from saveflow.db import new_id
-from saveflow.errors import APIError
+from saveflow.domain_errors import Invalid, NotFound, SessionConflict
 from saveflow.extensions import db
 from saveflow.i18n import choose_locale
 from saveflow.offers.rules import Context, Decision, evaluate, policy_from_settings
@@ -31,8 +31,8 @@ PAST_DUE = frozenset({"past_due", "unpaid", "incomplete"})
 ENDED = frozenset({"canceled", "incomplete_expired"})
 
 
-def conflict(message: str) -> APIError:
-    return APIError(409, message)
+def conflict(message: str) -> SessionConflict:
+    return SessionConflict(message)
 
 
 def compliance_mode(app: App, country: str | None) -> str:
@@ -75,7 +75,7 @@ def start(
         return existing, False
     snapshot = provider_for(app).snapshot(app, claims)
     if snapshot["status"] in ENDED:
-        raise APIError(409, "This subscription has already ended.", code="subscription_ended")
+        raise SessionConflict("This subscription has already ended.", code="subscription_ended")
     discount = snapshot.get("discount")
     if discount and discount.get("ends_at") and datetime.fromisoformat(discount["ends_at"]) <= now:
         snapshot["discount"] = None  # an expired coupon no longer lowers MRR or blocks offers
@@ -146,10 +146,9 @@ def _answer(app, session, reason_key, comment, now, history, tries=3):
     setup = setup_for(app)
     reason = setup.reason(reason_key)
     if reason is None:
-        raise APIError(422, "Unknown reason.", errors={"reason_id": [f"No reason {reason_key!r}."]})
+        raise Invalid("Unknown reason.", errors={"reason_id": [f"No reason {reason_key!r}."]})
     if reason.follow_up == "required" and not comment:
-        raise APIError(
-            422,
+        raise Invalid(
             "This reason needs a comment.",
             errors={"comment": ["Tell us a little more for this reason."]},
         )
@@ -238,7 +237,7 @@ def decline(app: App, session: Session, offer_key: str, now: datetime) -> dict:
 def presented_position(app: App, session: Session, offer_key: str) -> int:
     """Return where an offer stands in this session's offers, or raise 404/409."""
     if offer_key not in setup_for(app).offers:
-        raise APIError(404, "Unknown offer.")
+        raise NotFound("Unknown offer.")
     if offer_key not in session.offer_keys[: session.offer_index + 1]:
         raise conflict("That offer is not on show in this session.")
     return session.offer_keys.index(offer_key)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 from saveflow import text
-from saveflow.errors import APIError
+from saveflow.domain_errors import InvalidToken
 
 
 def _b64encode(raw: bytes) -> str:
@@ -36,13 +36,6 @@ def sign(secret: str, claims: dict) -> str:
 
 
 _HEX_SIGNATURE = re.compile(r"[0-9a-fA-F]{64}")
-
-
-class InvalidToken(APIError):
-    """A customer token that is malformed, forged, expired or for another app."""
-
-    def __init__(self, message: str, code: str = "invalid_token"):
-        super().__init__(401, message, code=code)
 
 
 def digest(token: str) -> str:
