@@ -26,6 +26,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     register_extensions(app)
     register_blueprints(app)
+    register_billing(app)
     register_limits(app)
     register_errors(app)
     register_cli(app)
@@ -58,6 +59,13 @@ def register_blueprints(app: Flask) -> None:
         from saveflow.widget.demo import bp as demo_bp
 
         app.register_blueprint(demo_bp)
+
+
+def register_billing(app: Flask) -> None:
+    from saveflow.billing import none, stripe_billing  # noqa: F401  (providers register)
+    from saveflow.billing.settings import init_app
+
+    init_app(app)
 
 
 def register_limits(app: Flask) -> None:

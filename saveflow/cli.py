@@ -13,9 +13,11 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from saveflow.apps.models import App
+from saveflow.billing.cli import stripe_cli
 from saveflow.extensions import db
 
 saveflow_cli = AppGroup("saveflow", help="saveflow administration.")
+saveflow_cli.add_command(stripe_cli)
 
 DEMO_ORIGINS = ["http://localhost:5001", "http://127.0.0.1:5001"]
 # The demo's "pro" plan can step down to "starter", so the downgrade offer has a target.

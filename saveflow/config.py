@@ -74,7 +74,16 @@ class Config:
     # A session bearer token stops working this long after the session's last activity; calls on
     # a decided session do not count as activity, so its token ends this long after the decision.
     SAVEFLOW_SESSION_TOKEN_TTL = int(os.environ.get("SAVEFLOW_SESSION_TOKEN_TTL", 3600))
-    SAVEFLOW_BILLING_PROVIDER = os.environ.get("SAVEFLOW_BILLING_PROVIDER", "none")
+    # Every Stripe call goes here instead of api.stripe.com when set (emulators, tests).
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE")
+    # saveflow's public URL, for the links commands print (the webhook endpoint).
+    SAVEFLOW_URL = os.environ.get("SAVEFLOW_URL")
+    # Seconds one billing-provider call may take before the customer gets an honest error.
+    SAVEFLOW_BILLING_TIMEOUT = float(os.environ.get("SAVEFLOW_BILLING_TIMEOUT", 5))
+    # Where Stripe's billing portal sends a customer back after updating a card.
+    SAVEFLOW_BILLING_RETURN_URL = os.environ.get("SAVEFLOW_BILLING_RETURN_URL")
+    # Seconds a webhook's signature stays acceptable (Stripe's own default is 300).
+    SAVEFLOW_WEBHOOK_TOLERANCE = int(os.environ.get("SAVEFLOW_WEBHOOK_TOLERANCE", 300))
     # The demo (`GET /demo`, the demo host, a marked demo app) exists only when this is on.
     SAVEFLOW_DEMO = os.environ.get("SAVEFLOW_DEMO", "").lower() in ("1", "true", "yes")
     SAVEFLOW_DEMO_URL = os.environ.get("SAVEFLOW_DEMO_URL", "http://127.0.0.1:5001/")

@@ -1,6 +1,7 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 
 from saveflow.apps.models import App, AuditEntry
+from saveflow.billing.models import BillingConnection
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
 from saveflow.reasons.models import Reason, ReasonCategory
 from saveflow.security.models import SecurityCount
@@ -9,6 +10,7 @@ from saveflow.sessions.models import Session, SessionEvent
 __all__ = [
     "App",
     "AuditEntry",
+    "BillingConnection",
     "Offer",
     "OfferAcceptance",
     "Reason",

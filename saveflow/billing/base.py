@@ -1,8 +1,13 @@
-"""The billing-provider interface and its registry (providers: `none`, later `stripe`)."""
+"""The billing-provider interface and its registry (providers: `none` and `stripe`)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
+
+from saveflow.billing.connections import Connection
+from saveflow.billing.settings import BillingSettings
+from saveflow.domain_errors import BillingFailed
 
 
 @dataclass(frozen=True)
@@ -38,20 +43,32 @@ class BillingProvider(Protocol):
         """Cancel the subscription at period end (or now) exactly once per idempotency key."""
 
 
-_PROVIDERS: dict[str, BillingProvider] = {}
+# A provider is made for one connection (None: a provider that needs no keys).
+Factory = Callable[[Connection | None, BillingSettings], BillingProvider]
+_FACTORIES: dict[str, Factory] = {}
 
 
-def register(provider: BillingProvider) -> BillingProvider:
+def register(name: str, factory: Factory) -> None:
     """Make a provider available by name."""
-    _PROVIDERS[provider.name] = provider
-    return provider
+    _FACTORIES[name] = factory
 
 
-def provider_for(app) -> BillingProvider:
-    """Return the billing provider an app is configured with."""
-    from saveflow.billing import none  # noqa: F401  (registers itself)
+def provider_for(
+    app, connection: Connection | None, settings: BillingSettings
+) -> BillingProvider:
+    """Return the provider for one of an app's modes: its connection's, else the app's default.
 
+    A mode without a connection falls back to the app's `billing_provider` (`none` unless set),
+    for which the customer token carries the subscription snapshot.
+    """
+    name = connection.provider if connection else app.billing_provider
+    if name != "none" and connection is None:
+        raise BillingFailed(
+            f"Billing provider {name!r} is not connected for this mode; connect it first.",
+            code="billing_not_connected",
+        )
     try:
-        return _PROVIDERS[app.billing_provider]
+        factory = _FACTORIES[name]
     except KeyError:
-        raise LookupError(f"billing provider {app.billing_provider!r} is not available") from None
+        raise LookupError(f"billing provider {name!r} is not available") from None
+    return factory(connection, settings)

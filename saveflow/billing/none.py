@@ -49,4 +49,5 @@ class NoneProvider:
         )
 
 
-register(NoneProvider())
+_NONE = NoneProvider()
+register("none", lambda _connection, _settings: _NONE)

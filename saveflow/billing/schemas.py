@@ -46,6 +46,12 @@ class SnapshotSchema(Schema):
     started_at = fields.AwareDateTime(load_default=None, allow_none=True)
     discount = fields.Nested(DiscountSchema, load_default=None, allow_none=True)
     update_payment_url = fields.Url(load_default=None, allow_none=True)
+    # What billing itself knows (provider `stripe`); a token's snapshot may leave them out.
+    item_id = fields.String(validate=validate.Length(min=1, max=200))
+    trial_ends_at = fields.AwareDateTime(allow_none=True)
+    current_period_end = fields.AwareDateTime(allow_none=True)
+    cancel_at_period_end = fields.Boolean()
+    paused_until = fields.AwareDateTime(allow_none=True)
 
     @validates_schema
     def sane_values(self, data, **kwargs):
@@ -67,8 +73,9 @@ def load_snapshot(raw) -> dict:
     """Validate a snapshot and return it JSON-ready (currency lower-case, ISO timestamps)."""
     data = _SNAPSHOT.load(raw)
     data["currency"] = data["currency"].lower()
-    if data.get("started_at"):
-        data["started_at"] = data["started_at"].isoformat()
+    for moment in ("started_at", "trial_ends_at", "current_period_end", "paused_until"):
+        if data.get(moment):
+            data[moment] = data[moment].isoformat()
     discount = data.get("discount")
     if discount and discount.get("ends_at"):
         discount["ends_at"] = discount["ends_at"].isoformat()

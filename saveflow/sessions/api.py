@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from saveflow import text
 from saveflow.apps.models import App
 from saveflow.db import single_statement_writes, utcnow, will_write
+from saveflow.domain_errors import BillingFailed
 from saveflow.errors import APIError
 from saveflow.extensions import db
 from saveflow.security import limits
@@ -212,7 +213,11 @@ def session_call(
             )
             if with_history:
                 values["history"] = history
-            result = fn(app, session, data, utcnow(), **values)
+            try:
+                result = fn(app, session, data, utcnow(), **values)
+            except BillingFailed:
+                db.session.commit()  # the failure's event: the session itself stays as it was
+                raise
             db.session.commit()
             return jsonify(result)
 

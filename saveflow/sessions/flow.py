@@ -11,7 +11,8 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from saveflow.apps.models import App
-from saveflow.billing.base import provider_for
+from saveflow.billing.base import BillingProvider, provider_for
+from saveflow.billing.settings import current_settings
 from saveflow.db import new_id
 from saveflow.domain_errors import Invalid, NotFound, SessionConflict
 from saveflow.extensions import db
@@ -33,6 +34,11 @@ ENDED = frozenset({"canceled", "incomplete_expired"})
 
 def conflict(message: str) -> SessionConflict:
     return SessionConflict(message)
+
+
+def billing_for(app: App, mode: str) -> BillingProvider:
+    """Return the billing provider of the app's mode (its connection's, else `none`)."""
+    return provider_for(app, setup_for(app).connections.get(mode), current_settings())
 
 
 def compliance_mode(app: App, country: str | None) -> str:
@@ -73,7 +79,7 @@ def start(
     digest = tokens.digest(token)
     if _resumable(existing):
         return existing, False
-    snapshot = provider_for(app).snapshot(app, claims)
+    snapshot = billing_for(app, claims["mode"]).snapshot(app, claims)
     if snapshot["status"] in ENDED:
         raise SessionConflict("This subscription has already ended.", code="subscription_ended")
     discount = snapshot.get("discount")

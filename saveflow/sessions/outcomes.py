@@ -13,14 +13,14 @@ from sqlalchemy import CursorResult, select, update
 
 from saveflow.apps.audit import audit
 from saveflow.apps.models import App
-from saveflow.billing.base import provider_for
+from saveflow.domain_errors import BillingFailed
 from saveflow.extensions import db
 from saveflow.offers import service as offers
 from saveflow.offers.models import OfferAcceptance
 from saveflow.offers.types import projected_revenue
 from saveflow.sessions import present
 from saveflow.sessions.events import record
-from saveflow.sessions.flow import conflict, presented_position
+from saveflow.sessions.flow import billing_for, conflict, presented_position
 from saveflow.sessions.models import Session, SessionEvent
 
 
@@ -52,6 +52,16 @@ def _finish(session: Session, outcome: str, result: dict, now: datetime, **value
     return result
 
 
+def _note_failure(session: Session, action: str, failure: BillingFailed, now, **data) -> None:
+    """Log a failed billing call on the session (the caller commits it); the session stays open."""
+    record(
+        session,
+        "billing_failed",
+        {"action": action, "code": failure.code, **data, **failure.errors},
+        at=now,
+    )
+
+
 def _horizon(app: App) -> int:
     return int(app.settings.get("horizon_months") or current_app.config["SAVEFLOW_HORIZON_MONTHS"])
 
@@ -77,8 +87,15 @@ def accept(app: App, session: Session, offer_key: str, now: datetime) -> dict:
         raise conflict("That offer was already declined.")
     offer = offers.find_offer(app.id, offer_key)
     assert offer is not None  # presented_position raised 404 for an unknown offer
-    key = f"saveflow:{session.id}:accept"
-    effect = provider_for(app).apply_offer(app, session, offers.spec(offer), key, now)
+    # Derived from session, offer and action: every retry of this accept is the same write.
+    key = f"saveflow:{session.id}:{offer.key}:accept"
+    try:
+        effect = billing_for(app, session.mode).apply_offer(
+            app, session, offers.spec(offer), key, now
+        )
+    except BillingFailed as failure:
+        _note_failure(session, "accept", failure, now, offer=offer.key)
+        raise
     revenue = _revenue_values(app, session, offer)
     db.session.add(
         OfferAcceptance(
@@ -132,9 +149,14 @@ def cancel(app: App, session: Session, now: datetime) -> dict:
     if not session.is_open:
         return _replay(session, "cancelled")
     immediately = bool(app.settings.get("cancel_immediately"))
-    effect = provider_for(app).cancel(
-        app, session, immediately, f"saveflow:{session.id}:cancel", now
-    )
+    try:
+        effect = billing_for(app, session.mode).cancel(
+            app, session, immediately, f"saveflow:{session.id}:cancel", now
+        )
+    except BillingFailed as failure:
+        # Never shown as done unless billing confirmed it: the session stays open for a retry.
+        _note_failure(session, "cancel", failure, now)
+        raise
     result = {
         "outcome": "cancelled",
         "session_id": session.id,

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from saveflow.apps.models import App
+from saveflow.billing.connections import Connection, load_connections
 from saveflow.extensions import db
 from saveflow.offers import service as offers
 from saveflow.offers.models import Offer
@@ -70,6 +71,7 @@ class AppSetup:
     specs: Mapping[str, OfferSpec]  # the active offers, as the rules engine sees them
     rule_set_version: int | None
     rules: CompiledRuleSet | None
+    connections: Mapping[str, Connection]  # billing connection by mode (test, live)
 
     def reason(self, key: str) -> ReasonView | None:
         """Return an active reason by key."""
@@ -82,7 +84,7 @@ def setup_for(app: App) -> AppSetup:
     if cached is not None and cached.config_version == app.config_version:
         return cached
     setup = load(app.id, app.config_version)
-    # The three reads may run outside one transaction (a start runs without one): the setup is
+    # The reads may run outside one transaction (a start runs without one): the setup is
     # kept only if the stamp did not move while they ran, so no mixture of versions is cached.
     now_at = db.session.scalar(select(App.config_version).where(App.id == app.id))
     if now_at == app.config_version:
@@ -93,7 +95,7 @@ def setup_for(app: App) -> AppSetup:
 
 
 def load(app_id: str, config_version: int) -> AppSetup:
-    """Read an app's setup from the database (three queries)."""
+    """Read an app's setup from the database (four queries)."""
     reasons = db.session.scalars(
         select(Reason).where(Reason.app_id == app_id, Reason.active).order_by(Reason.position)
     )
@@ -112,6 +114,7 @@ def load(app_id: str, config_version: int) -> AppSetup:
         specs=MappingProxyType({k: o.spec() for k, o in offer_views.items() if o.active}),
         rule_set_version=rule_set.version if rule_set else None,
         rules=compile_rule_set(rule_set.document) if rule_set else None,
+        connections=MappingProxyType(load_connections(app_id)),
     )
 
 

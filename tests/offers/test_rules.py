@@ -70,7 +70,9 @@ def test_no_matching_rule_gives_no_offers():
         ({}, {}, "downgrade", "no_downgrade_target"),
         ({}, {}, "downgrade_pro", None),
         ({"snapshot": {"plan": "starter"}}, {}, "downgrade_pro", "no_downgrade_target"),
-        ({}, {}, "trial_14", None),
+        ({}, {}, "trial_14", "not_trialing"),
+        ({"snapshot": {"status": "trialing"}}, {}, "trial_14", None),
+        ({"snapshot": {"paused_until": "2027-01-01T00:00:00+00:00"}}, {}, "pause_2m", "already_paused"),
     ],
 )
 def test_eligibility(ctx_changes, policy_settings, offer, reason):

@@ -18,6 +18,8 @@ class Pause(OfferType):
     changes_billing = True
 
     def skip_reason(self, params, snapshot, policy):
+        if snapshot.get("paused_until"):
+            return "already_paused"
         if not policy.allow_pause_annual and is_annual(snapshot):
             return "pause_annual"
         return None

@@ -16,6 +16,10 @@ class TrialExtension(OfferType):
     cooldown_days = 365
     changes_billing = True
 
+    def skip_reason(self, params, snapshot, policy):
+        # Billing can only lengthen a trial that is still running.
+        return None if snapshot.get("status") == "trialing" else "not_trialing"
+
     def terms(self, params, snapshot, now):
         return {"days": params["days"]}
 

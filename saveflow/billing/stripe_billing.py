@@ -1,0 +1,322 @@
+"""Billing provider `stripe`: the only module that imports the Stripe SDK.
+
+Its verbs are what saveflow needs from Stripe: read a subscription as a snapshot, apply an
+accepted offer, cancel, find where a customer fixes a failed payment, and verify a webhook. Every
+call has a timeout and no hidden retries; every write carries an idempotency key, so a retry,
+a double click or a second tab changes billing once.
+"""
+
+import hashlib
+import json
+import logging
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, cast
+
+import stripe
+from marshmallow import ValidationError
+
+from saveflow.billing.base import Effect, register
+from saveflow.billing.connections import Connection
+from saveflow.billing.schemas import load_snapshot
+from saveflow.billing.settings import BillingSettings
+from saveflow.domain_errors import BillingFailed, BillingUnavailable, InvalidToken
+from saveflow.offers.types import offer_type
+from saveflow.periods import add_interval
+
+log = logging.getLogger(__name__)
+
+PAST_DUE = frozenset({"past_due", "unpaid"})
+_EXPAND = ["discounts", "items.data.price.product"]
+
+
+@lru_cache(maxsize=256)
+def _client(secret_key: str, api_base: str | None, timeout: float) -> stripe.StripeClient:
+    # One client per key: it keeps its HTTP session (and connections) between calls.
+    return stripe.StripeClient(
+        secret_key,
+        base_addresses={"api": api_base} if api_base else None,
+        max_network_retries=0,
+        http_client=stripe.RequestsClient(timeout=timeout),
+    )
+
+
+def _when(value: int | None) -> str | None:
+    return datetime.fromtimestamp(value, UTC).isoformat() if value else None
+
+
+def _id(value: Any) -> str | None:
+    return value.get("id") if isinstance(value, dict) else value
+
+
+class StripeCall:
+    """Run one Stripe call, turning its failures into saveflow's billing errors."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _tb):
+        if error is None or not isinstance(error, stripe.StripeError):
+            return False
+        request_id = error.request_id
+        # The class and request id only: Stripe's messages can quote what was sent.
+        log.warning("Stripe %s failed: %s (request %s)", self.what, kind.__name__, request_id)
+        details = {"request_id": request_id, "stripe_error": kind.__name__}
+        if isinstance(error, stripe.APIConnectionError):
+            raise BillingUnavailable(
+                f"Stripe did not answer in time while trying to {self.what}; nothing was changed.",
+                errors=details,
+            ) from None
+        if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
+            raise BillingFailed(
+                "Stripe refused this app's key; reconnect Stripe for this mode.",
+                code="billing_not_connected",
+                errors=details,
+            ) from None
+        raise BillingFailed(
+            f"Stripe could not {self.what}; nothing was changed.", errors=details
+        ) from None
+
+
+def snapshot_from_subscription(sub: dict) -> dict:
+    """Turn a Stripe subscription (items and discounts expanded) into a saveflow snapshot."""
+    item = sub["items"]["data"][0]
+    price = item.get("price") or {}
+    plan = item.get("plan") or {}
+    recurring = price.get("recurring") or {}
+    product = price.get("product") if isinstance(price.get("product"), dict) else None
+    amount = price.get("unit_amount")
+    if amount is None:
+        amount = plan.get("amount") or 0
+    discount = None
+    for entry in sub.get("discounts") or [sub.get("discount")]:
+        if isinstance(entry, dict) and entry.get("coupon"):
+            coupon = entry["coupon"]
+            kind = (
+                {"percent_off": coupon["percent_off"]}
+                if coupon.get("percent_off")
+                else {"amount_off": coupon["amount_off"]}
+            )
+            discount = {**kind, **({"ends_at": _when(entry["end"])} if entry.get("end") else {})}
+            break
+    period_end = item.get("current_period_end") or sub.get("current_period_end")
+    pause = sub.get("pause_collection") or {}
+    raw = {
+        "plan": price.get("id") or plan.get("id"),
+        "amount": amount,
+        "currency": price.get("currency") or plan.get("currency") or sub["currency"],
+        "interval": recurring.get("interval") or plan.get("interval") or "month",
+        "interval_count": recurring.get("interval_count") or plan.get("interval_count") or 1,
+        "quantity": item.get("quantity") or 1,
+        "status": sub["status"],
+        "started_at": _when(sub.get("start_date")),
+        "discount": discount,
+        "item_id": item["id"],
+        "trial_ends_at": _when(sub.get("trial_end")) if sub["status"] == "trialing" else None,
+        "current_period_end": _when(period_end),
+        "cancel_at_period_end": bool(sub.get("cancel_at_period_end")),
+        "paused_until": _when(pause.get("resumes_at")) if pause else None,
+    }
+    name = (product or {}).get("name") or price.get("nickname") or plan.get("nickname")
+    if name:
+        raw["plan_name"] = name
+    try:
+        return load_snapshot(raw)
+    except ValidationError as exc:
+        raise BillingFailed(
+            "This Stripe subscription has a shape saveflow cannot price.",
+            code="billing_unsupported",
+            errors={"subscription": exc.messages},
+        ) from None
+
+
+def coupon_id(details: dict) -> str:
+    """Return the coupon id for one discount configuration: the same terms, the same coupon."""
+    terms = {k: details.get(k) for k in ("percent_off", "amount_off", "currency", "duration")}
+    terms["duration_in_months"] = details.get("duration_in_months")
+    digest = hashlib.sha256(json.dumps(terms, sort_keys=True).encode()).hexdigest()[:20]
+    return f"saveflow_{digest}"
+
+
+class StripeBilling:
+    """The Stripe provider bound to one app's connection in one mode."""
+
+    name = "stripe"
+
+    def __init__(self, connection: Connection, settings: BillingSettings):
+        self.client = _client(connection.secret_key, settings.stripe_api_base, settings.timeout)
+        self.settings = settings
+
+    def snapshot(self, app, claims: dict) -> dict:
+        with StripeCall("read the subscription"):
+            try:
+                sub = self.client.v1.subscriptions.retrieve(
+                    claims["subscription"], params={"expand": _EXPAND}
+                ).to_dict()
+            except stripe.InvalidRequestError as error:
+                if error.http_status != 404:
+                    raise
+                raise InvalidToken(
+                    "The token names a subscription this app's Stripe account does not have.",
+                    code="unknown_subscription",
+                ) from None
+        if _id(sub.get("customer")) != claims["customer"]:
+            raise InvalidToken(
+                "The token's subscription belongs to another customer.",
+                code="subscription_customer_mismatch",
+            )
+        snapshot = snapshot_from_subscription(sub)
+        if snapshot["status"] in PAST_DUE:
+            snapshot["update_payment_url"] = self.payment_update_url(claims["customer"], sub)
+        return snapshot
+
+    def payment_update_url(self, customer: str, sub: dict) -> str | None:
+        """Return where the customer updates the card: a billing-portal session, else the open
+        invoice's hosted page, else None (the widget then offers only to cancel)."""
+        params: dict[str, Any] = {
+            "customer": customer,
+            "flow_data": {"type": "payment_method_update"},
+        }
+        if self.settings.return_url:
+            params["return_url"] = self.settings.return_url
+        try:
+            with StripeCall("open the billing portal"):
+                portal = self.client.v1.billing_portal.sessions.create(params=cast(Any, params))
+                return portal.url
+        except BillingFailed:
+            pass  # a portal not configured in the dashboard; the invoice page still works
+        invoice = _id(sub.get("latest_invoice"))
+        if not invoice:
+            return None
+        with StripeCall("read the open invoice"):
+            found = self.client.v1.invoices.retrieve(invoice).to_dict()
+        return found.get("hosted_invoice_url") if found.get("status") == "open" else None
+
+    def apply_offer(self, app, session, offer, idempotency_key: str, now: datetime) -> Effect:
+        action, details = offer_type(offer.type).effect(offer.params, session.snapshot, now)
+        if action == "none":
+            return Effect(self.name, "applied", action, details)
+        changes = self._changes(action, details, session.snapshot, now)
+        with StripeCall("apply the offer"):
+            sub = self.client.v1.subscriptions.update(
+                session.subscription, params=cast(Any, changes), options={"idempotency_key": idempotency_key}
+            )
+        return Effect(
+            self.name,
+            "applied",
+            action,
+            {
+                **details,
+                "idempotency_key": idempotency_key,
+                "request_id": sub.last_response.request_id if sub.last_response else None,
+            },
+        )
+
+    def _changes(self, action: str, details: dict, snapshot: dict, now: datetime) -> dict:
+        """Return the subscription update that carries out a provider-neutral action."""
+        if action == "apply_discount":
+            return {"discounts": [{"coupon": self._coupon(details)}]}
+        if action == "pause_collection":
+            resumes = datetime.fromisoformat(details["resumes_at"])
+            return {
+                "pause_collection": {
+                    "behavior": details["behavior"],
+                    "resumes_at": int(resumes.timestamp()),
+                }
+            }
+        if action == "change_plan":
+            return {
+                "items": [{"id": snapshot["item_id"], "price": details["to_plan"]}],
+                "proration_behavior": details["proration_behavior"],
+            }
+        if action == "extend_trial":
+            # From the trial's current end (read at start), so a retry lands on the same day.
+            ends = snapshot.get("trial_ends_at")
+            base = datetime.fromisoformat(ends) if ends else now
+            return {
+                "trial_end": int(add_interval(base, "day", details["days"]).timestamp()),
+                "proration_behavior": "none",
+            }
+        raise BillingFailed(f"Stripe cannot carry out {action!r}.", code="billing_unsupported")
+
+    def _coupon(self, details: dict) -> str:
+        """Return the coupon for these discount terms, creating it the first time."""
+        coupon = coupon_id(details)
+        params = {
+            "id": coupon,
+            "duration": details["duration"],
+            "duration_in_months": details["duration_in_months"],
+        }
+        if details.get("percent_off"):
+            params["percent_off"] = details["percent_off"]
+        else:
+            params.update(amount_off=details["amount_off"], currency=details["currency"])
+        with StripeCall("create the discount coupon"):
+            try:
+                self.client.v1.coupons.create(
+                    params=cast(Any, params), options={"idempotency_key": f"saveflow:coupon:{coupon}"}
+                )
+            except stripe.InvalidRequestError as error:
+                if error.code != "resource_already_exists":
+                    raise
+        return coupon
+
+    def cancel(self, app, session, immediately: bool, idempotency_key: str, now) -> Effect:
+        options: Any = {"idempotency_key": idempotency_key}
+        with StripeCall("cancel the subscription"):
+            if immediately:
+                sub = self.client.v1.subscriptions.cancel(session.subscription, options=options)
+            else:
+                sub = self.client.v1.subscriptions.update(
+                    session.subscription, params={"cancel_at_period_end": True}, options=options
+                )
+        data = sub.to_dict()
+        items = (data.get("items") or {}).get("data") or [{}]
+        ends = (
+            data.get("ended_at")
+            or data.get("cancel_at")
+            or items[0].get("current_period_end")
+            or data.get("current_period_end")
+        )
+        return Effect(
+            self.name,
+            "applied",
+            "cancel_subscription",
+            {
+                "at_period_end": not immediately,
+                "effective_at": _when(ends),
+                "idempotency_key": idempotency_key,
+                "request_id": sub.last_response.request_id if sub.last_response else None,
+            },
+        )
+
+
+def check_key(secret_key: str, settings: BillingSettings) -> None:
+    """Make one harmless read with a key, so a wrong key is found when connecting, not later."""
+    with StripeCall("check the key"):
+        _client(secret_key, settings.stripe_api_base, settings.timeout).v1.subscriptions.list(
+            params={"limit": 1}
+        )
+
+
+def verify_event(payload: bytes, signature: str | None, secret: str, tolerance: int) -> dict:
+    """Return a webhook's event if Stripe signed it with `secret` within `tolerance` seconds.
+
+    Raises ValueError for a body that is not a signed, recent Stripe event.
+    """
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=tolerance)
+    except stripe.SignatureVerificationError as error:
+        raise ValueError(str(error).split(":")[0]) from None
+    return event.to_dict()
+
+
+def _make(connection: Connection | None, settings: BillingSettings) -> StripeBilling:
+    assert connection is not None  # provider_for refuses stripe without a connection
+    return StripeBilling(connection, settings)
+
+
+register("stripe", _make)
