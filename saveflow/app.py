@@ -63,9 +63,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_billing(app: Flask) -> None:
     from saveflow.billing import none, stripe_billing  # noqa: F401  (providers register)
-    from saveflow.billing.settings import init_app
-
-    init_app(app)
 
 
 def register_limits(app: Flask) -> None:

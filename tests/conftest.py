@@ -76,7 +76,7 @@ def database(tmp_path_factory):
     _migrate(url)
     tables = (
         "session_events, audit_log, offer_acceptances, sessions, rule_sets, offers, "
-        "reasons, reason_categories, apps, security_counts"
+        "reasons, reason_categories, billing_connections, apps, security_counts"
     )
 
     def fresh() -> str:

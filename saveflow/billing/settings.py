@@ -1,10 +1,8 @@
-"""How saveflow talks to billing providers, read once from the Flask config."""
+"""How saveflow talks to billing providers, read from the Flask config."""
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app
-
-EXTENSION = "saveflow.billing"
+from flask import current_app
 
 
 @dataclass(frozen=True)
@@ -15,16 +13,12 @@ class BillingSettings:
     webhook_tolerance: int  # seconds a webhook signature stays valid
 
 
-def init_app(app: Flask) -> None:
-    """Read the billing settings from the app's config."""
-    app.extensions[EXTENSION] = BillingSettings(
-        stripe_api_base=app.config.get("STRIPE_API_BASE") or None,
-        timeout=float(app.config["SAVEFLOW_BILLING_TIMEOUT"]),
-        return_url=app.config.get("SAVEFLOW_BILLING_RETURN_URL") or None,
-        webhook_tolerance=int(app.config["SAVEFLOW_WEBHOOK_TOLERANCE"]),
-    )
-
-
 def current_settings() -> BillingSettings:
-    """Return the settings of the app handling this request or command."""
-    return current_app.extensions[EXTENSION]
+    """Return the billing settings of the app handling this request or command."""
+    config = current_app.config
+    return BillingSettings(
+        stripe_api_base=config.get("STRIPE_API_BASE") or None,
+        timeout=float(config["SAVEFLOW_BILLING_TIMEOUT"]),
+        return_url=config.get("SAVEFLOW_BILLING_RETURN_URL") or None,
+        webhook_tolerance=int(config["SAVEFLOW_WEBHOOK_TOLERANCE"]),
+    )

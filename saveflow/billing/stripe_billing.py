@@ -120,7 +120,12 @@ def snapshot_from_subscription(sub: dict) -> dict:
         "cancel_at_period_end": bool(sub.get("cancel_at_period_end")),
         "paused_until": _when(pause.get("resumes_at")) if pause else None,
     }
-    name = (product or {}).get("name") or price.get("nickname") or plan.get("nickname")
+    name = (
+        (product or {}).get("name")
+        or price.get("nickname")
+        or plan.get("nickname")
+        or plan.get("name")  # legacy plans had a name of their own
+    )
     if name:
         raw["plan_name"] = name
     try:
@@ -153,9 +158,7 @@ class StripeBilling:
     def snapshot(self, app, claims: dict) -> dict:
         with StripeCall("read the subscription"):
             try:
-                sub = self.client.v1.subscriptions.retrieve(
-                    claims["subscription"], params={"expand": _EXPAND}
-                ).to_dict()
+                sub = self._subscription(claims["subscription"])
             except stripe.InvalidRequestError as error:
                 if error.http_status != 404:
                     raise
@@ -172,6 +175,19 @@ class StripeBilling:
         if snapshot["status"] in PAST_DUE:
             snapshot["update_payment_url"] = self.payment_update_url(claims["customer"], sub)
         return snapshot
+
+    def _subscription(self, subscription_id: str) -> dict:
+        """Read a subscription with its discounts and product expanded where the server can."""
+        subscriptions = self.client.v1.subscriptions
+        try:
+            found = subscriptions.retrieve(subscription_id, params={"expand": _EXPAND})
+        except stripe.InvalidRequestError as error:
+            # Stripe expands both; emulators may refuse an expansion. Without it the snapshot
+            # still has the price (the plan's nickname stands in for the product's name).
+            if error.http_status != 400:
+                raise
+            found = subscriptions.retrieve(subscription_id)
+        return found.to_dict()
 
     def payment_update_url(self, customer: str, sub: dict) -> str | None:
         """Return where the customer updates the card: a billing-portal session, else the open
@@ -254,14 +270,20 @@ class StripeBilling:
             params["percent_off"] = details["percent_off"]
         else:
             params.update(amount_off=details["amount_off"], currency=details["currency"])
+        coupons = self.client.v1.coupons
         with StripeCall("create the discount coupon"):
             try:
-                self.client.v1.coupons.create(
+                coupons.retrieve(coupon)
+                return coupon
+            except stripe.InvalidRequestError as error:
+                if error.http_status != 404:
+                    raise
+            try:
+                coupons.create(
                     params=cast(Any, params), options={"idempotency_key": f"saveflow:coupon:{coupon}"}
                 )
-            except stripe.InvalidRequestError as error:
-                if error.code != "resource_already_exists":
-                    raise
+            except stripe.StripeError:
+                coupons.retrieve(coupon)  # another request created it first; else this raises
         return coupon
 
     def cancel(self, app, session, immediately: bool, idempotency_key: str, now) -> Effect:
