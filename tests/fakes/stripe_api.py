@@ -228,7 +228,8 @@ class FakeStripe(Seeding):
     def _execute(self, record):
         """Run a request once per idempotency key; return (status, body, original request id)."""
         with self._lock:
-            key = (record.api_key, record.idempotency_key)
+            # Keys belong to the account, not to the API key that sent them.
+            key = record.idempotency_key
             fingerprint = (record.method, record.path, record.params)
             saved = self._idempotent.get(key) if record.idempotency_key else None
             if saved is not None:
