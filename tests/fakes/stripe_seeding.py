@@ -48,6 +48,8 @@ class Seeding:
     def create_customer(self, id=None, email=None, name=None, metadata=None):
         """Create a customer, optionally with a chosen id such as "cus_1"."""
         with self._lock:
+            if id in self.store.customers:
+                raise ValueError(f"customer {id} exists already")
             customer = self.store.create_customer(_form(email=email, name=name))
             customer["metadata"] = dict(metadata or {})
             if id is not None:
@@ -142,16 +144,15 @@ class Seeding:
         interval="month",
         interval_count=1,
     ):
-        """Create a subscription as if made at `started_at` and return it as the API shows it.
-
-        `price` names an existing price or plan; without it one is made from amount, currency
-        and interval (a legacy plan if legacy_plan). A missing customer is created with that id.
-        Any other `status` is forced afterwards; incomplete, past_due and unpaid ones get an open
-        latest invoice for a period's charge.
-        """
+        """Create a subscription as if made at `started_at`; return it as the API shows it."""
+        # Without `price`, one is made from amount/currency/interval (a plan if legacy_plan).
         with self._lock:
+            if id in self.store.subscriptions:
+                raise ValueError(f"subscription {id} exists already")
             if customer not in self.store.customers:
                 self.create_customer(id=customer)
+            if isinstance(price, dict):
+                price = price["id"]
             if price is None:
                 made = self.create_plan if legacy_plan else self.create_price
                 price = made(amount, currency, interval, interval_count)["id"]
@@ -229,11 +230,8 @@ class Seeding:
         timestamp=None,
         previous_attributes=None,
     ):
-        """Return (payload bytes, Stripe-Signature header) for a webhook event.
-
-        `timestamp` is the signing time (default: now, in real time, which is what the SDK's
-        tolerance check compares against); pass an old one to make a stale signature.
-        """
+        """Return (payload bytes, Stripe-Signature header) for a webhook event."""
+        # Signed at `timestamp`, by default real time: the SDK checks tolerance against it.
         with self._lock:
             event_id = event_id or self.store.new_id("evt")
             created = self.store.now() if created is None else created
