@@ -40,7 +40,12 @@ def test_created_objects_have_stripes_shapes(stripe_client, stripe_fake, pro):
     assert (price.object, price.id[:6], price.type) == ("price", "price_", "recurring")
     assert price.recurring.interval == "month" and price.recurring.interval_count == 1
     assert (customer.object, customer.id[:4], customer.livemode) == ("customer", "cus_", False)
-    assert (sub.object, sub.id[:4], sub.status, sub.livemode) == ("subscription", "sub_", "active", False)
+    assert (sub.object, sub.id[:4], sub.status, sub.livemode) == (
+        "subscription",
+        "sub_",
+        "active",
+        False,
+    )
     assert sub.customer == customer.id and sub.currency == "usd"
     assert sub.metadata.to_dict() == {"app": "acme"}
     assert isinstance(sub.created, int) and sub.start_date == sub.created
@@ -106,13 +111,13 @@ def test_retrieve_expands_what_is_asked_and_leaves_ids_elsewhere(stripe_client, 
 
     plain = stripe_client.v1.subscriptions.retrieve(sub.id)
     assert plain.customer == customer.id and plain.latest_invoice.startswith("in_")
-    assert plain.discounts[0].startswith("di_") and plain["items"].data[0].price.product == product.id
+    assert (
+        plain.discounts[0].startswith("di_") and plain["items"].data[0].price.product == product.id
+    )
 
     full = stripe_client.v1.subscriptions.retrieve(
         sub.id,
-        params={
-            "expand": ["discounts", "items.data.price.product", "customer", "latest_invoice"]
-        },
+        params={"expand": ["discounts", "items.data.price.product", "customer", "latest_invoice"]},
     )
     assert full.customer.email == "ada@example.com"
     assert (full.latest_invoice.object, full.latest_invoice.status) == ("invoice", "paid")
