@@ -1,0 +1,1 @@
+"""Test doubles of external services, served on loopback for the real SDKs to talk to."""
