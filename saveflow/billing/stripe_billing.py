@@ -27,7 +27,8 @@ from saveflow.periods import add_interval
 log = logging.getLogger(__name__)
 
 PAST_DUE = frozenset({"past_due", "unpaid"})
-_EXPAND = ["discounts", "items.data.price.product"]
+# Newer API versions name a discount's coupon under `source`; older ones on the discount itself.
+_EXPAND = ["discounts.source.coupon", "items.data.price.product"]
 
 
 @lru_cache(maxsize=256)
@@ -93,8 +94,10 @@ def snapshot_from_subscription(sub: dict) -> dict:
         amount = plan.get("amount") or 0
     discount = None
     for entry in sub.get("discounts") or [sub.get("discount")]:
-        if isinstance(entry, dict) and entry.get("coupon"):
-            coupon = entry["coupon"]
+        if not isinstance(entry, dict):
+            continue
+        coupon = entry.get("coupon") or (entry.get("source") or {}).get("coupon")
+        if isinstance(coupon, dict):
             kind = (
                 {"percent_off": coupon["percent_off"]}
                 if coupon.get("percent_off")

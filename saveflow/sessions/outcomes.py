@@ -88,10 +88,12 @@ def accept(app: App, session: Session, offer_key: str, now: datetime) -> dict:
     offer = offers.find_offer(app.id, offer_key)
     assert offer is not None  # presented_position raised 404 for an unknown offer
     # Derived from session, offer and action: every retry of this accept is the same write.
+    # Its dates (a pause's resume, a trial's end) count from the session's start, not from this
+    # attempt, so a retry asks billing for exactly the same change under the same key.
     key = f"saveflow:{session.id}:{offer.key}:accept"
     try:
         effect = billing_for(app, session.mode).apply_offer(
-            app, session, offers.spec(offer), key, now
+            app, session, offers.spec(offer), key, session.created_at
         )
     except BillingFailed as failure:
         _note_failure(session, "accept", failure, now, offer=offer.key)

@@ -1,0 +1,1 @@
+from tests.fakes.fixtures import stripe_client, stripe_fake  # noqa: F401
