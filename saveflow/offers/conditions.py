@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 from saveflow.offers.types import OFFER_TYPES
-
-if TYPE_CHECKING:
-    from saveflow.offers.rules import Context
 
 OPS = (
     "eq",
@@ -77,6 +75,21 @@ _CLASSIFICATION = frozenset({"category", "voluntary", "influenceable", "confiden
 _SNAPSHOT = frozenset(
     {"plan", "amount", "currency", "interval", "interval_count", "quantity", "status"}
 )
+
+@dataclass(frozen=True)
+class Context:
+    """Everything rules may look at, built by the session layer (`now` and history UTC)."""
+
+    customer: str
+    classification: dict
+    snapshot: dict
+    mrr: int
+    locale: str
+    country: str | None
+    attributes: dict
+    history: dict
+    now: datetime
+
 
 Getter = Callable[["Context"], Any]
 Predicate = Callable[["Context"], bool]

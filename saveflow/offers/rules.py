@@ -17,10 +17,10 @@ A rule set is a JSON document (see `saveflow.offers.schemas.RuleSetSchema`). Eva
 from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from saveflow.offers.catalog import DEFAULT_OFFER_FOR_TYPE
-from saveflow.offers.conditions import Predicate, compile_conditions, matches, to_utc
+from saveflow.offers.conditions import Context, Predicate, compile_conditions, matches, to_utc
 from saveflow.offers.experiments import (
     HOLDOUT,
     Experiment,
@@ -62,21 +62,6 @@ class OfferSpec:
     key: str
     type: str
     params: Mapping = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Context:
-    """Everything rules may look at, built by the session layer (`now` and history UTC)."""
-
-    customer: str
-    classification: dict
-    snapshot: dict
-    mrr: int
-    locale: str
-    country: str | None
-    attributes: dict
-    history: dict
-    now: datetime
 
 
 @dataclass(frozen=True)
