@@ -171,6 +171,7 @@ def start():
             request.headers.get("Accept-Language"),
             now,
             replay,
+            current_app.config["SAVEFLOW_TOKEN_MAX_TTL"],
         )
     except tokens.InvalidToken:
         db.session.rollback()

@@ -7,7 +7,6 @@ Steps: payment_recovery → survey → offers → confirm → done. Terminal out
 from datetime import datetime
 from typing import TypeGuard
 
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from saveflow.apps.models import App
@@ -67,15 +66,15 @@ def start(
     accept_language: str | None,
     now: datetime,
     existing: Session | None = None,
+    max_ttl: int = 3600,
 ) -> tuple[Session, bool]:
     """Start a session from a customer token; the same token resumes its open session.
 
-    `existing` is the newest session this token started, as `app_and_replay` found it.
+    `existing` is the newest session this token started, as `app_and_replay` found it;
+    `max_ttl` is how far ahead (seconds) a token's `exp` may lie.
     """
     app_id = app.id
-    claims = tokens.verify(
-        token, app.id, app.secret_for, current_app.config["SAVEFLOW_TOKEN_MAX_TTL"], now.timestamp()
-    )
+    claims = tokens.verify(token, app.id, app.secret_for, max_ttl, now.timestamp())
     digest = tokens.digest(token)
     if _resumable(existing):
         return existing, False
