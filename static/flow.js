@@ -63,6 +63,7 @@
     S.step = step;
     dialog.setAttribute("data-step", step);
     var title = h("h2", { id: "sf-heading", class: "sf-heading", tabindex: "-1" }, [heading]);
+    dialog.style.scrollPaddingBottom = "";
     body.replaceChildren.apply(body, [title].concat(kids));
     dialog.hidden = false;
     title.focus();
@@ -167,6 +168,7 @@
 
   function showSurvey() {
     var chosen = null;
+    var missing = h("p", { class: "sf-error", id: "sf-reason-error", role: "alert" });
     var error = h("p", { class: "sf-error", id: "sf-error", role: "alert" });
     var box = h("textarea", { id: "sf-comment", rows: "3", maxlength: "2000",
       "aria-describedby": "sf-error" });
@@ -177,29 +179,41 @@
         onchange: function () { choose(r); } });
       return h("label", { class: "sf-reason", for: "sf-r" + i }, [input, h("span", {}, [r.label])]);
     });
+    var bar = actions([h("button", { type: "submit", class: "sf-btn sf-primary" }, [t("next")]),
+      continueCancel()]);
+    function reveal(el) {
+      // The actions are pinned over the bottom of the scrolling dialog: keep el clear of them.
+      dialog.style.scrollPaddingBottom = bar.offsetHeight + 8 + "px";
+      el.scrollIntoView({ block: "nearest" });
+    }
     function choose(r) {
       chosen = r;
-      error.textContent = "";
+      missing.textContent = error.textContent = "";
       follow.hidden = r.follow_up === "none" || !r.follow_up;
       box.required = r.follow_up === "required";
       boxLabel.textContent = t(box.required ? "follow_up_required" : "follow_up_optional");
+      if (!follow.hidden) reveal(follow);
+    }
+    function invalid(el, message, field) {
+      el.textContent = message;
+      field.focus({ preventScroll: true });
+      reveal(el);
     }
     function submit(event) {
       event.preventDefault();
-      if (!chosen) { error.textContent = t("choose_reason"); return list[0].firstChild.focus(); }
+      if (!chosen) return invalid(missing, t("choose_reason"), list[0].firstChild);
       var comment = follow.hidden ? "" : box.value.trim();
-      if (box.required && !comment) { error.textContent = t("comment_required"); return box.focus(); }
+      if (box.required && !comment) return invalid(error, t("comment_required"), box);
       call("/answer", { reason_id: chosen.id, comment: comment || null }).then(afterAnswer, function (e) {
-        if (e && e.status === 422) error.textContent = e.message || t("error");
-        else fail(e);
+        if (!e || e.status !== 422) return fail(e);
+        error.textContent = e.message || t("error");
+        reveal(error);
       });
     }
     var form = h("form", { class: "sf-form", novalidate: true, onsubmit: submit }, [
-      h("fieldset", { class: "sf-fieldset", "aria-labelledby": "sf-heading" },
-        [h("div", { class: "sf-reasons" }, list)]),
-      follow, error,
-      actions([h("button", { type: "submit", class: "sf-btn sf-primary" }, [t("next")]),
-        continueCancel()])
+      h("fieldset", { class: "sf-fieldset", "aria-labelledby": "sf-heading",
+        "aria-describedby": "sf-reason-error" }, [missing, h("div", { class: "sf-reasons" }, list)]),
+      follow, error, bar
     ]);
     screen("survey", S.survey.question, [form]);
   }
