@@ -25,7 +25,7 @@
   }
 
   function post(type, extra) {
-    window.parent.postMessage(Object.assign({ saveflow: 1, type: type }, extra || {}), hostOrigin);
+    window.parent.postMessage(Object.assign({}, extra, { saveflow: 1, type: type }), hostOrigin);
   }
   function emit(name, data) { post("event", { name: name, data: data || {} }); }
 
@@ -248,7 +248,7 @@
         }, fail);
       }, { "data-action": "decline" }), continueCancel()];
     screen("offer", t("offer_heading"), [card, actions([accept].concat(rest))]);
-    emit("offer_shown", { offer: offer.id, type: offer.type });
+    emit("offer_shown", { offer: offer.id, offer_type: offer.type });
   }
 
   function showConfirm() {
