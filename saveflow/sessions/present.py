@@ -1,6 +1,7 @@
 """Turn sessions, reasons and offers into the public API's JSON payloads."""
 
 import random
+import re
 from datetime import datetime
 from fractions import Fraction
 
@@ -40,6 +41,25 @@ def payment_recovery(snapshot: dict, locale: str) -> dict:
     }
 
 
+def readable_plan(plan_id: str) -> str:
+    """Make a plan id fit to show when no name is known: `pro_annual` becomes `Pro Annual`."""
+    words = [w for w in re.split(r"[\s_.-]+", plan_id) if w]
+    # A word with capitals or digits in it is someone's spelling; keep it.
+    return " ".join(w.capitalize() if w.isalpha() and w.islower() else w for w in words) or plan_id
+
+
+def plan_name(snapshot: dict, attributes: dict | None = None) -> str:
+    """Return the name the customer knows their plan by, never the bare billing id."""
+    named = snapshot.get("plan_name")
+    if isinstance(named, str) and named.strip():
+        return named.strip()
+    # The page's `plan` attribute names it too, unless it merely repeats the id.
+    given = (attributes or {}).get("plan")
+    if isinstance(given, str) and given.strip() and given.strip() != snapshot["plan"]:
+        return given.strip()
+    return readable_plan(snapshot["plan"])
+
+
 def offer_terms(offer, snapshot: dict, now: datetime) -> dict:
     """Spell out what the customer gets: price after discount, resume date, new plan price."""
     params = offer.params
@@ -72,7 +92,7 @@ def offer_terms(offer, snapshot: dict, now: datetime) -> dict:
         return {
             **money,
             "plan": target["plan"],
-            "plan_name": target.get("name", target["plan"]),
+            "plan_name": (target.get("name") or "").strip() or readable_plan(target["plan"]),
             "price_before": per_period,
             "price_after": target["amount"] * snapshot["quantity"],
             "mrr_after": round_minor(exact_mrr(snapshot, unit_amount=target["amount"])),
@@ -85,7 +105,7 @@ def offer_terms(offer, snapshot: dict, now: datetime) -> dict:
 def offer_card(offer, snapshot: dict, locale: str, attributes: dict, now: datetime) -> dict:
     """Return one offer as the widget shows it."""
     copy = pick(offer.copy, locale) or {"title": offer.key, "body": ""}
-    fields = {"plan": snapshot.get("plan_name") or snapshot.get("plan"), **attributes}
+    fields = {**attributes, "plan": plan_name(snapshot, attributes)}
     return {
         "id": offer.key,
         "type": offer.type,
