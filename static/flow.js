@@ -138,6 +138,8 @@
       S.mode = (r.compliance && r.compliance.mode) || "standard";
       S.survey = r.survey;
       S.sub = r.subscription || null;
+      // {plan} anywhere is the name the server settled on (the snapshot's), never the bare id.
+      if (S.sub) S.attrs = Object.assign({}, S.attrs, { plan: S.sub.plan_name });
       setLocale(r.locale);
       post("started", { sessionId: S.id, step: r.step, locale: S.locale });
       if (r.step === "payment_recovery") showRecovery(r.payment_recovery || {});

@@ -1,8 +1,8 @@
 """The widget's interface strings in every supported locale, with per-app overrides.
 
 Apps override any key per locale in `settings["copy"]`, e.g.
-`{"confirm_heading": {"en": "Leaving us, {first_name}?"}}`; `{first_name}`, `{plan}` and
-`{company}` are filled in the browser from the start call's attributes.
+`{"confirm_heading": {"en": "Leaving us, {first_name}?"}}`; `{first_name}` and `{company}` are
+filled in the browser from the start call's attributes, `{plan}` with the plan's name.
 """
 
 from saveflow.i18n import SUPPORTED

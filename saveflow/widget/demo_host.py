@@ -15,27 +15,17 @@ from collections.abc import Callable
 
 from flask import Flask, abort, render_template, request
 
+from saveflow.apps.demo import DEMO_PLAN, find_demo_app
 from saveflow.config import ROOT, Config
 from saveflow.sessions.tokens import sign
 
 Credentials = Callable[[], tuple[str, str]]  # → the demo app's (id, live secret)
 
-PLAN = {
-    "plan": "pro",
-    "plan_name": "Pro",
-    "amount": 4900,
-    "currency": "usd",
-    "interval": "month",
-    "interval_count": 1,
-    "quantity": 1,
-    "status": "active",
-    "started_at": "2025-03-15T10:00:00+00:00",
-}
-
 
 def demo_token(app_id: str, secret: str, customer: str, past_due: bool, billing_url: str) -> str:
-    """Sign a ten-minute customer token for the demo's Pro subscription."""
-    snapshot = dict(PLAN, status="past_due", update_payment_url=billing_url) if past_due else PLAN
+    """Sign a ten-minute customer token for the demo's subscription."""
+    past = dict(DEMO_PLAN, status="past_due", update_payment_url=billing_url)
+    snapshot = past if past_due else DEMO_PLAN
     claims = {
         "app": app_id,
         "customer": customer,
@@ -70,6 +60,7 @@ def create_demo_host(saveflow_url: str, public_url: str, credentials: Credential
             locale=request.args.get("locale") or None,
             customer=customer,
             past_due=past_due,
+            plan=DEMO_PLAN,
         )
 
     @host.get("/billing")
@@ -85,8 +76,6 @@ def create_demo_host(saveflow_url: str, public_url: str, credentials: Credential
 
 def credentials_from_db(saveflow: Flask) -> Credentials:
     """Read the demo app's id and live secret from saveflow's database, as a host's config would."""
-    from saveflow.apps.demo import find_demo_app
-
     def lookup() -> tuple[str, str]:
         with saveflow.app_context():
             app = find_demo_app()
