@@ -35,7 +35,7 @@
     var out = String(text).replace(/\{(\w+)\}/g, function (_, k) {
       return all[k] === undefined || all[k] === null ? "" : String(all[k]);
     });
-    return out === text ? out : out.replace(/^\s*[,,、]\s*/, "").trim();
+    return out === text ? out : out.replace(/^\s*[,，、]\s*/, "").trim();
   }
 
   function h(tag, props, kids) {

@@ -20,3 +20,14 @@ def test_the_plan_is_named_never_shown_by_its_id(widget, host_page):
     assert dialog.locator("#sf-heading").inner_text() == "Leaving Pro, Ada?"
     assert "You keep Pro until" in dialog.inner_text()
     assert "monthly" not in dialog.inner_text().lower()
+
+
+def test_a_missing_field_leaves_no_stray_chinese_comma(widget, host_page):
+    # Copy may name any attribute; this page sends no `nickname`.
+    settings = {"copy": {"confirm_heading": {"zh-Hans": "{nickname}，要走了吗？"}}}
+    widget.make_app(settings=settings)
+    host = host_page.goto(widget.host.url + "/?locale=zh-Hans").open()
+    host.step("survey")
+    host.act("continue-cancel")
+    dialog = host.step("confirm")
+    assert dialog.locator("#sf-heading").inner_text() == "要走了吗？"
