@@ -31,7 +31,11 @@
 
   function t(key, vars) { return fill(S.t[key] || cfg.strings.en[key] || key, vars); }
   function fill(text, vars) {
-    var all = Object.assign({}, S.attrs, vars || {});
+    // A field the caller leaves empty keeps the attribute of that name ({plan}, {first_name}).
+    var all = Object.assign({}, S.attrs);
+    Object.keys(vars || {}).forEach(function (k) {
+      if (vars[k] !== undefined && vars[k] !== null) all[k] = vars[k];
+    });
     var out = String(text).replace(/\{(\w+)\}/g, function (_, k) {
       return all[k] === undefined || all[k] === null ? "" : String(all[k]);
     });
@@ -85,19 +89,20 @@
     var opts = dateOnly ? { dateStyle: "long", timeZone: "UTC" } : { dateStyle: "long" };
     return new Intl.DateTimeFormat(S.locale, opts).format(new Date(dateOnly ? iso + "T00:00:00Z" : iso));
   }
-  function terms(offer) {
+  // An offer's terms as copy fields: prices, months, days, a resume date, a new plan's name.
+  function facts(offer) {
     var x = offer.terms || {};
-    if (offer.type === "discount") {
-      return t(x.months === 1 ? "discount_terms_1" : "discount_terms",
-        { after: per(x.price_after, x), before: per(x.price_before, x), months: x.months });
-    }
-    if (offer.type === "pause") return t("pause_terms", { date: date(x.resumes_on) });
-    if (offer.type === "downgrade") {
-      return t("downgrade_terms",
-        { plan: x.plan_name, after: per(x.price_after, x), before: per(x.price_before, x) });
-    }
-    if (offer.type === "trial_extension") return t("trial_terms", { days: x.days });
-    return "";
+    var v = { offer: offer.title, months: x.months, days: x.days, plan: x.plan_name };
+    if (x.currency) { v.after = per(x.price_after, x); v.before = per(x.price_before, x); }
+    if (x.resumes_on) v.date = date(x.resumes_on);
+    return v;
+  }
+  var TERMS = { discount: "discount_terms", pause: "pause_terms", downgrade: "downgrade_terms",
+    trial_extension: "trial_terms" };
+  function terms(offer) {
+    var key = TERMS[offer.type];
+    if (key && offer.type === "discount" && offer.terms.months === 1) key += "_1";
+    return key ? t(key, facts(offer)) : "";
   }
 
   // ---- API -----------------------------------------------------------------------------------
@@ -274,21 +279,26 @@
     var offer = r.offer || null;
     S.result = { outcome: outcome, offer: offer, sessionId: S.id };
     emit("outcome", S.result);
-    var text = t(outcome + "_body", { offer: offer && offer.title });
+    // A saved offer's screen says what just happened in its type's own words (saved_body_pause …).
+    var kind = offer ? "_" + offer.type : "";
+    var vars = offer ? Object.assign(facts(offer), { terms: terms(offer) }) : {};
+    function say(key) { return t(S.t[key + kind] ? key + kind : key, vars); }
+    var text = say(outcome + "_body");
     if (outcome === "cancelled") {
       // Immediate cancels have nothing left to use; period-end cancels say until when.
       var atEnd = !r.effective || r.effective.at_period_end !== false;
       text = r.effective_at && atEnd ? t("cancelled_body", { date: date(r.effective_at) })
         : t("cancelled_body_now");
     }
+    // Booking the call or following the link is what is left to do, so it leads.
     var link = offer && offer.terms && offer.terms.url;
-    var buttons = [btn(t("done"), "sf-primary", function () { finish(S.result); },
-      { "data-action": "done" })];
+    var buttons = [btn(t("done"), link ? "sf-secondary" : "sf-primary",
+      function () { finish(S.result); }, { "data-action": "done" })];
     if (link) {
-      buttons.unshift(h("a", { class: "sf-btn sf-secondary", href: link, target: "_blank",
-        rel: "noopener" }, [t("open_link")]));
+      buttons.unshift(h("a", { class: "sf-btn sf-primary", href: link, target: "_blank",
+        rel: "noopener", "data-action": "open-link" }, [say("open_link")]));
     }
-    screen("done", t(outcome + "_heading"), [h("p", { class: "sf-text" }, [text]),
+    screen("done", say(outcome + "_heading"), [h("p", { class: "sf-text" }, [text]),
       actions(buttons)]);
     dialog.setAttribute("data-outcome", outcome);
   }
