@@ -190,3 +190,20 @@ def test_a_missing_field_leaves_no_stray_chinese_comma(widget, host_page):
     host.act("continue-cancel")
     dialog = host.step("confirm")
     assert dialog.locator("#sf-heading").inner_text() == "要走了吗？"
+
+
+def test_traditional_chinese_confirms_a_pause_with_its_resume_date(widget, host_page):
+    app_offering(widget, "pause")
+    host = host_page.goto(f"{widget.host.url}/?locale=zh-Hant").open()
+    host.step("survey")
+    host.frame.get_by_label("價格太貴").check()
+    host.frame.get_by_role("button", name="下一步").click()
+    host.step("offer")
+    host.act("accept")
+    dialog = host.step("done")
+    offer = host.page.evaluate("window.saveflowEvents.find(e => e.type === 'outcome').offer")
+    resumes = long_date(offer["terms"]["resumes_on"], "zh-Hant")
+    assert dialog.locator("#sf-heading").inner_text() == "訂閱已暫停"
+    assert dialog.locator(".sf-text").inner_text() == (
+        f"暫停期間不收費，{resumes}恢復計費，您的一切都會原樣保留。"
+    )
