@@ -76,6 +76,7 @@ def create_demo_host(saveflow_url: str, public_url: str, credentials: Credential
 
 def credentials_from_db(saveflow: Flask) -> Credentials:
     """Read the demo app's id and live secret from saveflow's database, as a host's config would."""
+
     def lookup() -> tuple[str, str]:
         with saveflow.app_context():
             app = find_demo_app()

@@ -37,9 +37,7 @@ def test_readable_plan(plan_id, shown):
         ({"plan": "pro_annual"}, {"plan": 7}, "Pro Annual"),
     ],
 )
-def test_plan_name_prefers_the_snapshot_then_the_attribute_then_the_id(
-    snapshot, attributes, shown
-):
+def test_plan_name_prefers_the_snapshot_then_the_attribute_then_the_id(snapshot, attributes, shown):
     assert plan_name(snapshot, attributes) == shown
 
 

@@ -26,7 +26,10 @@ EXTRA_OFFERS = [
         "type": "redirect",
         "params": {"url": "https://example.com/lite"},
         "copy": {
-            "en": {"title": "Try Northwind Lite", "body": "The essentials, at a third of the price."},
+            "en": {
+                "title": "Try Northwind Lite",
+                "body": "The essentials, at a third of the price.",
+            },
             "zh-Hans": {"title": "试试 Northwind Lite", "body": "核心功能，三分之一的价格。"},
         },
     },
@@ -86,7 +89,11 @@ CONFIRMATIONS = {
         "redirect": ("One more step", "Continue on the next page to finish.", "Continue"),
     },
     "zh-Hans": {
-        "discount": ("感谢您留下来！", "优惠已生效：3 个月内 US$36.75/月，之后恢复 US$49.00/月。", None),
+        "discount": (
+            "感谢您留下来！",
+            "优惠已生效：3 个月内 US$36.75/月，之后恢复 US$49.00/月。",
+            None,
+        ),
         "pause": ("订阅已暂停", "暂停期间不收费，{date}恢复计费，您的一切都会原样保留。", None),
         "downgrade": (
             "已换成 Starter",
@@ -145,9 +152,7 @@ def test_each_offer_type_confirms_in_its_own_words(widget, host_page, offer_type
     host.act("accept")
     dialog = host.step("done")
     heading, text, link = CONFIRMATIONS[locale][offer_type]
-    offer = host.page.evaluate(
-        "window.saveflowEvents.find(e => e.type === 'outcome').offer"
-    )
+    offer = host.page.evaluate("window.saveflowEvents.find(e => e.type === 'outcome').offer")
     assert offer["type"] == offer_type
     if "{date}" in text:
         text = text.replace("{date}", long_date(offer["terms"]["resumes_on"], locale))
