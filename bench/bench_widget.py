@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from werkzeug.serving import make_server  # noqa: E402
 
 from saveflow.app import MIGRATIONS, create_app  # noqa: E402
+from saveflow.apps.demo import DEMO_DOWNGRADES  # noqa: E402
 from saveflow.config import Config  # noqa: E402
 from saveflow.extensions import db  # noqa: E402
 from saveflow.widget.demo_host import create_demo_host  # noqa: E402
@@ -76,9 +77,8 @@ def setup(database_url: str, host_origin: str) -> tuple[str, str]:
     app = create_app(BenchConfig)
     with app.app_context():
         upgrade(directory=str(MIGRATIONS))
-        downgrades = {"pro": {"plan": "starter", "name": "Starter", "amount": 1900}}
         record = create_app_with_defaults(
-            "Bench", [host_origin], downgrade_targets=downgrades, actor="bench"
+            "Bench", [host_origin], downgrade_targets=DEMO_DOWNGRADES, actor="bench"
         )
         db.session.commit()
         result = record.id, record.live_secret

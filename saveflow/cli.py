@@ -20,8 +20,6 @@ saveflow_cli = AppGroup("saveflow", help="saveflow administration.")
 saveflow_cli.add_command(stripe_cli)
 
 DEMO_ORIGINS = ["http://localhost:5001", "http://127.0.0.1:5001"]
-# The demo's "pro" plan can step down to "starter", so the downgrade offer has a target.
-DEMO_DOWNGRADES = {"pro": {"plan": "starter", "name": "Starter", "amount": 1900}}
 
 
 def _app_or_fail(app_id: str | None) -> App:
@@ -49,7 +47,7 @@ def init(as_json: bool, name: str) -> None:
     """Migrate, then create a first app (the demo app under SAVEFLOW_DEMO) with defaults."""
     from flask_migrate import upgrade
 
-    from saveflow.apps.demo import DEMO_SETTINGS, find_demo_app
+    from saveflow.apps.demo import DEMO_DOWNGRADES, DEMO_SETTINGS, find_demo_app
     from saveflow.apps.setup import create_app_with_defaults
 
     upgrade(directory=current_app.extensions["migrate"].directory)

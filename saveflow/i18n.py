@@ -46,6 +46,6 @@ def personalize(text: str, fields: dict) -> str:
     filled = _FIELD.sub(lambda m: str(fields.get(m.group(1)) or ""), text)
     if filled == text:
         return text
-    cleaned = re.sub(r"^\s*[,,、]\s*", "", filled).strip()
+    cleaned = re.sub(r"^\s*[,，、]\s*", "", filled).strip()  # an ASCII or a Chinese comma
     # "{first_name}, let us…" without a name must still read as a sentence.
     return cleaned[:1].upper() + cleaned[1:] if cleaned[:1].islower() else cleaned

@@ -53,7 +53,8 @@
 
     function emit(type, data) {
       if (!onEvent) return;
-      try { onEvent(Object.assign({ type: type }, data || {})); } catch (e) { /* host's bug */ }
+      // The event's name is laid last, so no field of its data can overwrite it.
+      try { onEvent(Object.assign({}, data, { type: type })); } catch (e) { /* host's bug */ }
     }
 
     function send(message) {

@@ -25,17 +25,21 @@
   }
 
   function post(type, extra) {
-    window.parent.postMessage(Object.assign({ saveflow: 1, type: type }, extra || {}), hostOrigin);
+    window.parent.postMessage(Object.assign({}, extra, { saveflow: 1, type: type }), hostOrigin);
   }
   function emit(name, data) { post("event", { name: name, data: data || {} }); }
 
   function t(key, vars) { return fill(S.t[key] || cfg.strings.en[key] || key, vars); }
   function fill(text, vars) {
-    var all = Object.assign({}, S.attrs, vars || {});
+    // A field the caller leaves empty keeps the attribute of that name ({plan}, {first_name}).
+    var all = Object.assign({}, S.attrs);
+    Object.keys(vars || {}).forEach(function (k) {
+      if (vars[k] !== undefined && vars[k] !== null) all[k] = vars[k];
+    });
     var out = String(text).replace(/\{(\w+)\}/g, function (_, k) {
       return all[k] === undefined || all[k] === null ? "" : String(all[k]);
     });
-    return out === text ? out : out.replace(/^\s*[,,、]\s*/, "").trim();
+    return out === text ? out : out.replace(/^\s*[,，、]\s*/, "").trim();
   }
 
   function h(tag, props, kids) {
@@ -63,6 +67,7 @@
     S.step = step;
     dialog.setAttribute("data-step", step);
     var title = h("h2", { id: "sf-heading", class: "sf-heading", tabindex: "-1" }, [heading]);
+    dialog.style.scrollPaddingBottom = "";
     body.replaceChildren.apply(body, [title].concat(kids));
     dialog.hidden = false;
     title.focus();
@@ -84,19 +89,20 @@
     var opts = dateOnly ? { dateStyle: "long", timeZone: "UTC" } : { dateStyle: "long" };
     return new Intl.DateTimeFormat(S.locale, opts).format(new Date(dateOnly ? iso + "T00:00:00Z" : iso));
   }
-  function terms(offer) {
+  // An offer's terms as copy fields: prices, months, days, a resume date, a new plan's name.
+  function facts(offer) {
     var x = offer.terms || {};
-    if (offer.type === "discount") {
-      return t(x.months === 1 ? "discount_terms_1" : "discount_terms",
-        { after: per(x.price_after, x), before: per(x.price_before, x), months: x.months });
-    }
-    if (offer.type === "pause") return t("pause_terms", { date: date(x.resumes_on) });
-    if (offer.type === "downgrade") {
-      return t("downgrade_terms",
-        { plan: x.plan_name, after: per(x.price_after, x), before: per(x.price_before, x) });
-    }
-    if (offer.type === "trial_extension") return t("trial_terms", { days: x.days });
-    return "";
+    var v = { offer: offer.title, months: x.months, days: x.days, plan: x.plan_name };
+    if (x.currency) { v.after = per(x.price_after, x); v.before = per(x.price_before, x); }
+    if (x.resumes_on) v.date = date(x.resumes_on);
+    return v;
+  }
+  var TERMS = { discount: "discount_terms", pause: "pause_terms", downgrade: "downgrade_terms",
+    trial_extension: "trial_terms" };
+  function terms(offer) {
+    var key = TERMS[offer.type];
+    if (key && offer.type === "discount" && offer.terms.months === 1) key += "_1";
+    return key ? t(key, facts(offer)) : "";
   }
 
   // ---- API -----------------------------------------------------------------------------------
@@ -137,6 +143,8 @@
       S.mode = (r.compliance && r.compliance.mode) || "standard";
       S.survey = r.survey;
       S.sub = r.subscription || null;
+      // {plan} anywhere is the name the server settled on (the snapshot's), never the bare id.
+      if (S.sub) S.attrs = Object.assign({}, S.attrs, { plan: S.sub.plan_name });
       setLocale(r.locale);
       post("started", { sessionId: S.id, step: r.step, locale: S.locale });
       if (r.step === "payment_recovery") showRecovery(r.payment_recovery || {});
@@ -167,6 +175,7 @@
 
   function showSurvey() {
     var chosen = null;
+    var missing = h("p", { class: "sf-error", id: "sf-reason-error", role: "alert" });
     var error = h("p", { class: "sf-error", id: "sf-error", role: "alert" });
     var box = h("textarea", { id: "sf-comment", rows: "3", maxlength: "2000",
       "aria-describedby": "sf-error" });
@@ -177,29 +186,41 @@
         onchange: function () { choose(r); } });
       return h("label", { class: "sf-reason", for: "sf-r" + i }, [input, h("span", {}, [r.label])]);
     });
+    var bar = actions([h("button", { type: "submit", class: "sf-btn sf-primary" }, [t("next")]),
+      continueCancel()]);
+    function reveal(el) {
+      // The actions are pinned over the bottom of the scrolling dialog: keep el clear of them.
+      dialog.style.scrollPaddingBottom = bar.offsetHeight + 8 + "px";
+      el.scrollIntoView({ block: "nearest" });
+    }
     function choose(r) {
       chosen = r;
-      error.textContent = "";
+      missing.textContent = error.textContent = "";
       follow.hidden = r.follow_up === "none" || !r.follow_up;
       box.required = r.follow_up === "required";
       boxLabel.textContent = t(box.required ? "follow_up_required" : "follow_up_optional");
+      if (!follow.hidden) reveal(follow);
+    }
+    function invalid(el, message, field) {
+      el.textContent = message;
+      field.focus({ preventScroll: true });
+      reveal(el);
     }
     function submit(event) {
       event.preventDefault();
-      if (!chosen) { error.textContent = t("choose_reason"); return list[0].firstChild.focus(); }
+      if (!chosen) return invalid(missing, t("choose_reason"), list[0].firstChild);
       var comment = follow.hidden ? "" : box.value.trim();
-      if (box.required && !comment) { error.textContent = t("comment_required"); return box.focus(); }
+      if (box.required && !comment) return invalid(error, t("comment_required"), box);
       call("/answer", { reason_id: chosen.id, comment: comment || null }).then(afterAnswer, function (e) {
-        if (e && e.status === 422) error.textContent = e.message || t("error");
-        else fail(e);
+        if (!e || e.status !== 422) return fail(e);
+        error.textContent = e.message || t("error");
+        reveal(error);
       });
     }
     var form = h("form", { class: "sf-form", novalidate: true, onsubmit: submit }, [
-      h("fieldset", { class: "sf-fieldset", "aria-labelledby": "sf-heading" },
-        [h("div", { class: "sf-reasons" }, list)]),
-      follow, error,
-      actions([h("button", { type: "submit", class: "sf-btn sf-primary" }, [t("next")]),
-        continueCancel()])
+      h("fieldset", { class: "sf-fieldset", "aria-labelledby": "sf-heading",
+        "aria-describedby": "sf-reason-error" }, [missing, h("div", { class: "sf-reasons" }, list)]),
+      follow, error, bar
     ]);
     screen("survey", S.survey.question, [form]);
   }
@@ -234,7 +255,7 @@
         }, fail);
       }, { "data-action": "decline" }), continueCancel()];
     screen("offer", t("offer_heading"), [card, actions([accept].concat(rest))]);
-    emit("offer_shown", { offer: offer.id, type: offer.type });
+    emit("offer_shown", { offer: offer.id, offer_type: offer.type });
   }
 
   function showConfirm() {
@@ -258,21 +279,26 @@
     var offer = r.offer || null;
     S.result = { outcome: outcome, offer: offer, sessionId: S.id };
     emit("outcome", S.result);
-    var text = t(outcome + "_body", { offer: offer && offer.title });
+    // A saved offer's screen says what just happened in its type's own words (saved_body_pause …).
+    var kind = offer ? "_" + offer.type : "";
+    var vars = offer ? Object.assign(facts(offer), { terms: terms(offer) }) : {};
+    function say(key) { return t(S.t[key + kind] ? key + kind : key, vars); }
+    var text = say(outcome + "_body");
     if (outcome === "cancelled") {
       // Immediate cancels have nothing left to use; period-end cancels say until when.
       var atEnd = !r.effective || r.effective.at_period_end !== false;
       text = r.effective_at && atEnd ? t("cancelled_body", { date: date(r.effective_at) })
         : t("cancelled_body_now");
     }
+    // Booking the call or following the link is what is left to do, so it leads.
     var link = offer && offer.terms && offer.terms.url;
-    var buttons = [btn(t("done"), "sf-primary", function () { finish(S.result); },
-      { "data-action": "done" })];
+    var buttons = [btn(t("done"), link ? "sf-secondary" : "sf-primary",
+      function () { finish(S.result); }, { "data-action": "done" })];
     if (link) {
-      buttons.unshift(h("a", { class: "sf-btn sf-secondary", href: link, target: "_blank",
-        rel: "noopener" }, [t("open_link")]));
+      buttons.unshift(h("a", { class: "sf-btn sf-primary", href: link, target: "_blank",
+        rel: "noopener", "data-action": "open-link" }, [say("open_link")]));
     }
-    screen("done", t(outcome + "_heading"), [h("p", { class: "sf-text" }, [text]),
+    screen("done", say(outcome + "_heading"), [h("p", { class: "sf-text" }, [text]),
       actions(buttons)]);
     dialog.setAttribute("data-outcome", outcome);
   }

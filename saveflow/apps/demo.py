@@ -8,6 +8,24 @@ from saveflow.extensions import db
 # Set only by `flask saveflow init` under SAVEFLOW_DEMO; no API or page writes this key.
 DEMO_SETTINGS = {"demo": True}
 
+# The demo host's subscription as its billing describes it: a price id the customer never sees,
+# and the plan's name, which the widget shows.
+DEMO_PLAN = {
+    "plan": "pro_monthly",
+    "plan_name": "Pro",
+    "amount": 4900,
+    "currency": "usd",
+    "interval": "month",
+    "interval_count": 1,
+    "quantity": 1,
+    "status": "active",
+    "started_at": "2025-03-15T10:00:00+00:00",
+}
+# Pro can step down to Starter, so the demo app's downgrade offer has a target.
+DEMO_DOWNGRADES = {
+    "pro_monthly": {"plan": "starter_monthly", "name": "Starter", "amount": 1900},
+}
+
 
 def find_demo_app() -> App | None:
     """Return the oldest app marked as the demo's, or None."""

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from saveflow.i18n import personalize, pick
 from saveflow.offers.types import offer_type
+from saveflow.offers.types.base import readable_plan
 from saveflow.reasons.taxonomy import SURVEY_QUESTION
 
 RECOVERY_COPY = {
@@ -38,10 +39,22 @@ def payment_recovery(snapshot: dict, locale: str) -> dict:
     }
 
 
+def plan_name(snapshot: dict, attributes: dict | None = None) -> str:
+    """Return the name the customer knows their plan by, never the bare billing id."""
+    named = snapshot.get("plan_name")
+    if isinstance(named, str) and named.strip():
+        return named.strip()
+    # The page's `plan` attribute names it too, unless it merely repeats the id.
+    given = (attributes or {}).get("plan")
+    if isinstance(given, str) and given.strip() and given.strip() != snapshot["plan"]:
+        return given.strip()
+    return readable_plan(snapshot["plan"])
+
+
 def offer_card(offer, snapshot: dict, locale: str, attributes: dict, now: datetime) -> dict:
     """Return one offer as the widget shows it."""
     copy = pick(offer.copy, locale) or {"title": offer.key, "body": ""}
-    fields = {"plan": snapshot.get("plan_name") or snapshot.get("plan"), **attributes}
+    fields = {**attributes, "plan": plan_name(snapshot, attributes)}
     return {
         "id": offer.key,
         "type": offer.type,

@@ -68,7 +68,7 @@ def subscription_summary(app: App, session: Session, now: datetime) -> dict:
     effective = cancel_effective_at(snap, immediately, now)
     return {
         "plan": snap["plan"],
-        "plan_name": snap.get("plan_name") or snap["plan"],
+        "plan_name": present.plan_name(snap, session.attributes),
         "amount": snap["amount"] * snap["quantity"],
         "currency": snap["currency"],
         "interval": snap["interval"],

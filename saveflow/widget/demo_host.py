@@ -15,27 +15,23 @@ from collections.abc import Callable
 
 from flask import Flask, abort, render_template, request
 
+from saveflow.apps.demo import DEMO_PLAN, find_demo_app
 from saveflow.config import ROOT, Config
 from saveflow.sessions.tokens import sign
 
 Credentials = Callable[[], tuple[str, str]]  # → the demo app's (id, live secret)
 
-PLAN = {
-    "plan": "pro",
-    "plan_name": "Pro",
-    "amount": 4900,
-    "currency": "usd",
-    "interval": "month",
-    "interval_count": 1,
-    "quantity": 1,
-    "status": "active",
-    "started_at": "2025-03-15T10:00:00+00:00",
-}
+
+# Subscription states the demo can show: `?status=past_due` (payment recovery first) or
+# `?status=trialing` (a trial extension may be offered); anything else is an active subscription.
+DEMO_STATUSES = ("active", "past_due", "trialing")
 
 
-def demo_token(app_id: str, secret: str, customer: str, past_due: bool, billing_url: str) -> str:
-    """Sign a ten-minute customer token for the demo's Pro subscription."""
-    snapshot = dict(PLAN, status="past_due", update_payment_url=billing_url) if past_due else PLAN
+def demo_token(app_id: str, secret: str, customer: str, status: str, billing_url: str) -> str:
+    """Sign a ten-minute customer token for the demo's subscription."""
+    snapshot = dict(DEMO_PLAN, status=status)
+    if status == "past_due":
+        snapshot["update_payment_url"] = billing_url
     claims = {
         "app": app_id,
         "customer": customer,
@@ -61,15 +57,17 @@ def create_demo_host(saveflow_url: str, public_url: str, credentials: Credential
             abort(400, "This demo signs only for the demo customers it makes up itself.")
         # A fresh customer per visit, so every demo run sees offers (cooldowns are per customer).
         customer = f"cus_demo_{secrets.token_hex(4)}"
-        past_due = request.args.get("status") == "past_due"
+        status = request.args.get("status", "active")
+        status = status if status in DEMO_STATUSES else "active"
         return render_template(
             "demo_account.html",
             saveflow_url=saveflow_url.rstrip("/"),
             app_id=app_id,
-            token=demo_token(app_id, secret, customer, past_due, billing_url),
+            token=demo_token(app_id, secret, customer, status, billing_url),
             locale=request.args.get("locale") or None,
             customer=customer,
-            past_due=past_due,
+            past_due=status == "past_due",
+            plan=DEMO_PLAN,
         )
 
     @host.get("/billing")
@@ -85,7 +83,6 @@ def create_demo_host(saveflow_url: str, public_url: str, credentials: Credential
 
 def credentials_from_db(saveflow: Flask) -> Credentials:
     """Read the demo app's id and live secret from saveflow's database, as a host's config would."""
-    from saveflow.apps.demo import find_demo_app
 
     def lookup() -> tuple[str, str]:
         with saveflow.app_context():

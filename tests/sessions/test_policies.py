@@ -127,3 +127,12 @@ def test_locale_choice(client, demo, requested, header, expected):
     body = {"app_id": demo.id, "token": make_token(demo), "locale": requested}
     response = client.post("/api/v1/sessions", json=body, headers=headers)
     assert response.json["locale"] == expected
+
+
+@pytest.mark.parametrize(
+    "locale, body", [("zh-Hans", "我们带您用好 Pro。"), ("zh-Hant", "我們帶您用好 Pro。")]
+)
+def test_missing_first_name_leaves_no_stray_chinese_comma(flow, locale, body):
+    flow.start(locale=locale, attributes={})
+    card = flow.answer("too_complex").json["offers"][0]
+    assert card["body"] == body

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from saveflow.apps.demo import DEMO_DOWNGRADES
 from saveflow.extensions import db
 from saveflow.widget.demo_host import create_demo_host
 
@@ -21,7 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widget"
-DOWNGRADES = {"pro": {"plan": "starter", "name": "Starter", "amount": 1900}}
 
 
 class Server:
@@ -79,7 +79,7 @@ class Widget:
             [self.host.url],
             compliance_mode=compliance_mode,
             settings=settings,
-            downgrade_targets=DOWNGRADES,
+            downgrade_targets=DEMO_DOWNGRADES,
             actor="test",
         )
         db.session.commit()

@@ -85,7 +85,7 @@ def test_required_follow_up_is_enforced(widget, host_page):
     host = host_page.goto(widget.host.url).open()
     host.step("survey")
     host.frame.get_by_role("button", name="Next").click()
-    assert "Choose a reason" in host.frame.locator("#sf-error").inner_text()
+    assert "Choose a reason" in host.frame.locator("#sf-reason-error").inner_text()
     host.frame.get_by_label("Something else").check()
     host.frame.get_by_role("button", name="Next").click()
     assert "add a few words" in host.frame.locator("#sf-error").inner_text()

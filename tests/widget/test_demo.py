@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from sqlalchemy import select
 
 from saveflow.app import create_app
 from saveflow.apps.setup import create_app_with_defaults
@@ -130,3 +131,21 @@ def test_demo_host_without_a_demo_app_says_how_to_make_one(app, demo):
     lookup = credentials_from_db(app)
     with pytest.raises(LookupError, match="SAVEFLOW_DEMO=1 flask --app wsgi saveflow init"):
         lookup()
+
+
+def test_the_demo_names_its_plans_and_can_step_down(app, demo_on):
+    from saveflow.apps.demo import DEMO_PLAN
+    from saveflow.offers.models import Offer
+
+    data = init_json(demo_on)
+    downgrade = db.session.scalar(
+        select(Offer).where(Offer.app_id == data["app_id"], Offer.type == "downgrade")
+    )
+    target = downgrade.params["targets"][DEMO_PLAN["plan"]]
+    assert (target["name"], DEMO_PLAN["plan_name"]) == ("Starter", "Pro")
+    # Ids a customer must never read, so the demo shows at once if a name goes missing.
+    assert DEMO_PLAN["plan"] != "pro" and target["plan"] != "starter"
+    record = db.session.get(App, data["app_id"])
+    page = host_for(record).get("/").data.decode()
+    assert "<dd>Pro · $49.00 / month</dd>" in page
+    assert "plan" not in page_options(page)["attributes"]  # the signed snapshot names the plan

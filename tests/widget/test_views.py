@@ -85,3 +85,26 @@ def test_copy_overrides_apply_per_locale_and_ignore_unknown_keys():
     assert merged["zh-Hant"]["keep"] == STRINGS["zh-Hant"]["keep"]
     assert "survey_question" not in merged["en"]
     assert merged["en"]["accept"] == STRINGS["en"]["accept"]
+
+
+def test_an_override_of_a_general_key_stands_for_every_offer_type():
+    merged = strings_for(
+        {
+            "saved_body": {"en": "Done: {offer}.", "zh-Hans": "好了：{offer}。"},
+            "saved_body_pause": {"en": "Paused until {date}."},
+        }
+    )
+    assert merged["en"]["saved_body"] == merged["en"]["saved_body_contact"] == "Done: {offer}."
+    assert merged["en"]["saved_body_pause"] == "Paused until {date}."
+    assert merged["zh-Hans"]["saved_body_pause"] == "好了：{offer}。"
+    assert merged["zh-Hant"]["saved_body_pause"] == STRINGS["zh-Hant"]["saved_body_pause"]
+    assert merged["en"]["saved_heading_pause"] == STRINGS["en"]["saved_heading_pause"]
+
+
+def test_every_offer_type_has_its_own_confirmation():
+    from saveflow.offers.types import OFFER_TYPES
+
+    for locale, strings in STRINGS.items():
+        for offer_type in OFFER_TYPES:
+            assert strings[f"saved_heading_{offer_type}"], (locale, offer_type)
+            assert "{offer} is now" not in strings[f"saved_body_{offer_type}"]

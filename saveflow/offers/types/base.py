@@ -1,11 +1,19 @@
 """What every offer type defines; each type lives in its own module of this package."""
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from fractions import Fraction
 from typing import Any, ClassVar
 
 from marshmallow import Schema
+
+
+def readable_plan(plan_id: str) -> str:
+    """Make a plan id fit to show when no name is known: `pro_annual` becomes `Pro Annual`."""
+    words = [w for w in re.split(r"[\s_.-]+", plan_id) if w]
+    # A word with capitals or digits in it is someone's spelling; keep it.
+    return " ".join(w.capitalize() if w.isalpha() and w.islower() else w for w in words) or plan_id
 
 
 def money(snapshot: dict) -> dict:

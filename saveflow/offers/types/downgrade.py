@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from saveflow.offers.types.base import OfferType, money, price_per_period
+from saveflow.offers.types.base import OfferType, money, price_per_period, readable_plan
 from saveflow.offers.types.fields import count
 from saveflow.reports.revenue import exact_mrr, round_minor
 
@@ -59,7 +59,7 @@ class Downgrade(OfferType):
         return {
             **money(snapshot),
             "plan": target["plan"],
-            "plan_name": target.get("name", target["plan"]),
+            "plan_name": (target.get("name") or "").strip() or readable_plan(target["plan"]),
             "price_before": price_per_period(snapshot),
             "price_after": target["amount"] * snapshot["quantity"],
             "mrr_after": round_minor(exact_mrr(snapshot, unit_amount=target["amount"])),
