@@ -106,9 +106,12 @@
   }
 
   // ---- API -----------------------------------------------------------------------------------
+  // Calls that change billing wait longer: the server gives billing a few seconds and answers
+  // honestly when it does not reply, which beats our giving up first and guessing.
+  var BILLING_CALL = /\/(accept|cancel)$/;
   function api(path, payload) {
     var ctrl = new AbortController();
-    var timer = setTimeout(function () { ctrl.abort(); }, 4000);
+    var timer = setTimeout(function () { ctrl.abort(); }, BILLING_CALL.test(path) ? 12000 : 4000);
     var headers = { "Content-Type": "application/json" };
     if (S.token) headers.Authorization = "Bearer " + S.token;
     setBusy(true);
@@ -126,6 +129,20 @@
   function setBusy(busy) {
     dialog.setAttribute("aria-busy", busy ? "true" : "false");
     body.querySelectorAll("button").forEach(function (b) { b.disabled = busy; });
+  }
+  // Billing refused or did not answer: nothing changed and the session is still open.
+  function billingDown(err) {
+    return err && (err.code === "billing_failed" || err.code === "billing_unavailable" ||
+      err.name === "AbortError" || err instanceof TypeError);
+  }
+  // Say so in place of the screen's actions, with ways on that never leave the customer stuck.
+  function notice(message, kids) {
+    var box = h("div", { class: "sf-notice", role: "alert" },
+      [h("p", { class: "sf-error" }, [message]), actions(kids)]);
+    var old = body.querySelector(":scope > .sf-notice, :scope > .sf-actions");
+    if (old) old.replaceWith(box); else body.append(box);
+    box.scrollIntoView({ block: "nearest" });
+    box.querySelector("button").focus();
   }
   function fail(err) {
     var reason = err && err.code ? err.code : err && err.name === "AbortError" ? "timeout" : "network";
@@ -240,11 +257,17 @@
       offer.body ? h("p", { class: "sf-text" }, [offer.body]) : null,
       line ? h("p", { class: "sf-terms", "data-terms": offer.type }, [line]) : null
     ]);
-    var accept = btn(t("accept"), "sf-primary", function () {
+    function doAccept() {
       call("/offers/" + encodeURIComponent(offer.id) + "/accept").then(function (r) {
         showDone("saved", r);
-      }, fail);
-    }, { "data-action": "accept" });
+      }, function (err) {
+        if (!billingDown(err)) return fail(err);
+        emit("billing_failed", { action: "accept", offer: offer.id, code: err.code || "timeout" });
+        notice(t("billing_failed"), [
+          btn(t("retry"), "sf-primary", doAccept, { "data-action": "retry" }), continueCancel()]);
+      });
+    }
+    var accept = btn(t("accept"), "sf-primary", doAccept, { "data-action": "accept" });
     var rest = S.mode === "one_save"
       // One save attempt, shown together with the cancel button (California's click-to-cancel rule).
       ? [btn(t("cancel_now"), "sf-secondary", doCancel, { "data-action": "cancel" })]
@@ -266,14 +289,26 @@
         { plan: sub.plan_name, date: date(sub.cancel_effective_at) }) : t("confirm_body")]),
       actions([
         btn(t("cancel_now"), "sf-danger", doCancel, { "data-action": "cancel" }),
-        btn(t("keep"), "sf-secondary", function () {
-          call("/withdraw").then(function (r) { showDone("withdrawn", r); }, fail);
-        }, { "data-action": "keep" })
+        btn(t("keep"), "sf-secondary", keep, { "data-action": "keep" })
       ])
     ]);
   }
 
-  function doCancel() { call("/cancel").then(function (r) { showDone("cancelled", r); }, fail); }
+  function keep() { call("/withdraw").then(function (r) { showDone("withdrawn", r); }, fail); }
+
+  function doCancel() {
+    call("/cancel").then(function (r) { showDone("cancelled", r); }, function (err) {
+      if (!billingDown(err)) return fail(err);
+      // Never shown as cancelled unless billing confirmed it; the host's own cancel path is the
+      // way out if billing stays down.
+      emit("billing_failed", { action: "cancel", code: err.code || "timeout" });
+      notice(t("cancel_failed"), [
+        btn(t("retry"), "sf-primary", doCancel, { "data-action": "retry" }),
+        btn(t("keep"), "sf-secondary", keep, { "data-action": "keep" }),
+        btn(t("cancel_elsewhere"), "sf-link", function () { fail(err); },
+          { "data-action": "cancel-elsewhere" })]);
+    });
+  }
 
   function showDone(outcome, r) {
     var offer = r.offer || null;
