@@ -311,6 +311,13 @@ def verify_event(payload: bytes, signature: str | None, secret: str, tolerance: 
         event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=tolerance)
     except stripe.SignatureVerificationError as error:
         raise ValueError(str(error).split(":")[0]) from None
+    except UnicodeDecodeError:
+        raise ValueError("The body is not UTF-8 text") from None
+    except TypeError:
+        # hmac.compare_digest refuses a signature with non-ASCII characters.
+        raise ValueError("The signature is not hexadecimal") from None
+    except AttributeError:
+        raise ValueError("The body is not a JSON object") from None
     return event.to_dict()
 
 

@@ -191,6 +191,18 @@ def abandon(app: App, session: Session, now: datetime, why: str = "closed") -> d
     return _finish(session, "abandoned", result, now)
 
 
+def recover(app_id: str, session: Session, now: datetime, evidence: dict) -> bool:
+    """Finish an open session as `recovered` because billing saw the payment succeed.
+
+    Returns False, changing nothing, if the session was finished meanwhile.
+    """
+    result = {"outcome": "recovered", "session_id": session.id, "via": "billing", **evidence}
+    if not _stamp(session, "recovered", result, now):
+        return False
+    audit(app_id, "billing", "recovered", f"session:{session.id}", evidence)
+    return True
+
+
 def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:
     """Abandon open sessions idle past the limit; return how many. Safe to run on many machines."""
     cutoff = now - timedelta(minutes=idle_minutes)
