@@ -20,16 +20,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from saveflow import text
 from saveflow.billing.models import PaidInvoice, SubscriptionState
+from saveflow.billing.schemas import LATEST_TIMESTAMP
 from saveflow.extensions import db
 
 # Stripe statuses after which a subscription never comes back.
 ENDED = frozenset({"canceled", "incomplete_expired"})
-LATEST = 253402300799  # 9999-12-31T23:59:59Z: later "timestamps" are not times
 
 
 def moment(value: Any) -> datetime | None:
     """Return a Stripe timestamp (Unix seconds) as an aware datetime, or None if it is not one."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= LATEST:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= LATEST_TIMESTAMP:
         return None
     return datetime.fromtimestamp(value, UTC)
 

@@ -12,11 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from saveflow import text
 from saveflow.apps.models import App
 from saveflow.billing.connections import load_connections
-from saveflow.billing.facts import moment, object_id
+from saveflow.billing.facts import moment
 from saveflow.billing.models import BillingEvent
+from saveflow.billing.schemas import StripeEventSchema
 from saveflow.billing.stripe_billing import verify_event
 from saveflow.domain_errors import InvalidWebhook, NotFound
 from saveflow.extensions import db
+
+_EVENT = StripeEventSchema()  # holds no per-call state
 
 
 def _parse(payload: bytes) -> dict:
@@ -33,18 +36,17 @@ def _parse(payload: bytes) -> dict:
 
 
 def _check_shape(event: dict) -> None:
-    data = event.get("data")
-    if (
-        object_id(event.get("id"), 255) is None
-        or not isinstance(event.get("type"), str)
-        or not 1 <= len(event["type"]) <= 100
-        or moment(event.get("created")) is None
-        or not isinstance(data, dict)
-        or not isinstance(data.get("object"), dict)
-    ):
+    created = event.get("created")
+    if isinstance(created, float) and created.is_integer():
+        event["created"] = int(created)  # JSON has one number type: 1700000000.0 is that second
+    errors = _EVENT.validate(event)
+    if not errors and moment(event["created"]) is None:  # `true` passes as the integer 1
+        errors = {"created": ["Not a Unix timestamp."]}
+    if errors:
         raise InvalidWebhook(
             "The event lacks an id, a type, a creation time or a data object.",
             code="not_an_event",
+            errors=errors,
         )
 
 

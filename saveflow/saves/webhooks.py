@@ -10,9 +10,11 @@ from saveflow.billing.settings import current_settings
 from saveflow.db import utcnow
 from saveflow.extensions import db
 from saveflow.saves import stripe_events
+from saveflow.saves.schemas import WebhookReplyOut
 from saveflow.saves.settings import current_rules
 
 bp = Blueprint("stripe_webhooks", __name__, url_prefix="/webhooks/stripe")
+REPLY = WebhookReplyOut()
 
 
 @bp.post("/<app_id>")
@@ -27,4 +29,4 @@ def receive(app_id: str):
     )
     reply = stripe_events.handle(app_id, mode, event, current_rules(), utcnow())
     db.session.commit()
-    return jsonify(reply)
+    return jsonify(REPLY.dump(reply))
