@@ -64,17 +64,19 @@ def saves_of(state: SubscriptionState) -> list[Session]:
     )
 
 
-def sync(state: SubscriptionState, rules: SaveRules, now: datetime, cause: dict) -> int:
-    """Recompute the subscription's saves from the stored facts; return how many changed."""
+def sync(
+    state: SubscriptionState, rules: SaveRules, now: datetime, cause: dict
+) -> dict[str, list[str]]:
+    """Recompute the subscription's saves from the stored facts; return each one's changes."""
     sessions = saves_of(state)
     if not sessions:
-        return 0
+        return {}
     found = verdicts([save_of(s) for s in sessions], billing_of(state), rules)
-    return sum(apply(s, found[s.id], now, cause) for s in sessions)
+    return {s.id: apply(s, found[s.id], now, cause) for s in sessions}
 
 
-def apply(session: Session, verdict: Verdict, now: datetime, cause: dict) -> bool:
-    """Write a verdict on a save, with an event for each change; return whether anything changed."""
+def apply(session: Session, verdict: Verdict, now: datetime, cause: dict) -> list[str]:
+    """Write a verdict on a save, with an event for each change; return the events' types."""
     changes: list[tuple[str, dict]] = []
     if session.realized_revenue != verdict.realized_revenue:
         changes.append(
@@ -108,7 +110,7 @@ def apply(session: Session, verdict: Verdict, now: datetime, cause: dict) -> boo
         changes.append(("subscription_end", _end_data(session, was)))
     for kind, data in changes:
         record(session, kind, {**data, **cause}, at=now)
-    return bool(changes)
+    return [kind for kind, _ in changes]
 
 
 def _end_data(session: Session, was: str | None) -> dict:
