@@ -125,7 +125,7 @@ def _recover(context: Context) -> None:
     """Finish open sessions in payment recovery if this update is the payment going through."""
     previous = context.event["data"].get("previous_attributes")
     was = previous.get("status") if isinstance(previous, dict) else None
-    if was not in PAST_DUE or context.object.get("status") != "active":
+    if not isinstance(was, str) or was not in PAST_DUE or context.object.get("status") != "active":
         return
     if context.state.status in PAST_DUE:
         return  # a newer event already says the payment failed again

@@ -229,3 +229,39 @@ def test_an_invoice_paid_before_the_save_is_not_counted(connected):
     before = saved_at(sid) - timedelta(days=3)
     shop.deliver(event("invoice.paid", invoice("in_old", "sub_1", 4900, before), before))
     assert row(sid).realized_revenue == 0
+
+
+ODD_OBJECTS = [
+    {"id": "sub_1", "status": 5, "cancel_at": "soon", "cancel_at_period_end": "yes"},
+    {"id": "sub_1", "items": {"data": "none"}, "ended_at": True, "canceled_at": -5},
+    {"id": "sub_1", "current_period_end": 10**20, "pause_collection": [1]},
+    {"subscription": {"id": 5}, "amount_paid": "x", "currency": "usd"},
+    {"subscription": "sub_1", "id": "in_1", "amount_paid": -3, "currency": "usd"},
+    {"subscription": "sub_1", "id": "in_1", "amount_paid": 10, "currency": "dollars"},
+    {"subscription": "sub_1", "id": ["in_1"], "amount_paid": 10, "currency": "usd"},
+    {"parent": {"subscription_details": "sub_1"}, "id": "in_1", "amount_paid": 1},
+]
+TYPES = [
+    "customer.subscription.updated",
+    "customer.subscription.deleted",
+    "customer.subscription.paused",
+    "invoice.paid",
+    "invoice.payment_failed",
+]
+
+
+@pytest.mark.parametrize("kind", TYPES)
+@pytest.mark.parametrize("obj", ODD_OBJECTS)
+def test_signed_events_of_odd_shapes_are_acknowledged_never_500(connected, kind, obj):
+    shop, sid = connected
+    body = event(kind, obj, utcnow(), previous={"status": ["past_due"]})
+    response = shop.send(body)
+    assert response.status_code == 200, response.json
+    assert row(sid).realized_revenue == 0
+
+
+def test_a_boolean_creation_time_is_400(connected):
+    shop, _ = connected
+    body = paid()
+    body["created"] = True
+    assert_error(shop.send(body), 400, "not_an_event")
