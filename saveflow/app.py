@@ -27,6 +27,7 @@ def create_app(config: type[Config] = Config) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_billing(app)
+    register_saves(app)
     register_limits(app)
     register_errors(app)
     register_cli(app)
@@ -49,12 +50,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from saveflow.api.meta import bp as meta_bp
+    from saveflow.saves.webhooks import bp as webhooks_bp
     from saveflow.sessions.api import bp as sessions_bp
     from saveflow.widget.views import bp as widget_bp
 
     app.register_blueprint(meta_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(widget_bp)
+    app.register_blueprint(webhooks_bp)
     if app.config["SAVEFLOW_DEMO"]:
         from saveflow.widget.demo import bp as demo_bp
 
@@ -63,6 +66,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_billing(app: Flask) -> None:
     from saveflow.billing import none, stripe_billing  # noqa: F401  (providers register)
+
+
+def register_saves(app: Flask) -> None:
+    from saveflow.saves.settings import init_app
+
+    init_app(app)
 
 
 def register_limits(app: Flask) -> None:

@@ -84,6 +84,11 @@ class Config:
     SAVEFLOW_BILLING_RETURN_URL = os.environ.get("SAVEFLOW_BILLING_RETURN_URL")
     # Seconds a webhook's signature stays acceptable (Stripe's own default is 300).
     SAVEFLOW_WEBHOOK_TOLERANCE = int(os.environ.get("SAVEFLOW_WEBHOOK_TOLERANCE", 300))
+    # Largest webhook body in bytes: Stripe's events outgrow the API's body limit.
+    SAVEFLOW_WEBHOOK_MAX_BODY = int(os.environ.get("SAVEFLOW_WEBHOOK_MAX_BODY", 512 * 1024))
+    # A save still on after V days is confirmed; one cancelled within W days is a boomerang.
+    SAVEFLOW_SAVE_CONFIRM_DAYS = int(os.environ.get("SAVEFLOW_SAVE_CONFIRM_DAYS", 30))
+    SAVEFLOW_BOOMERANG_DAYS = int(os.environ.get("SAVEFLOW_BOOMERANG_DAYS", 90))
     # The demo (`GET /demo`, the demo host, a marked demo app) exists only when this is on.
     SAVEFLOW_DEMO = os.environ.get("SAVEFLOW_DEMO", "").lower() in ("1", "true", "yes")
     SAVEFLOW_DEMO_URL = os.environ.get("SAVEFLOW_DEMO_URL", "http://127.0.0.1:5001/")
@@ -110,6 +115,10 @@ class Config:
     )
     SAVEFLOW_LIMIT_SESSION_CALLS = os.environ.get("SAVEFLOW_LIMIT_SESSION_CALLS", "120/minute")
     SAVEFLOW_LIMIT_FLOW_PAGES = os.environ.get("SAVEFLOW_LIMIT_FLOW_PAGES", "300/minute")
+    # Stripe sends from few addresses for every app, so webhooks are limited per app only.
+    SAVEFLOW_LIMIT_WEBHOOKS_PER_APP = os.environ.get(
+        "SAVEFLOW_LIMIT_WEBHOOKS_PER_APP", "6000/minute"
+    )
     RATELIMIT_KEY_PREFIX = os.environ.get("SAVEFLOW_RATE_LIMIT_PREFIX", "saveflow")
     # Failed token checks and rate-limit trips are counted per app and written in batches.
     SAVEFLOW_SECURITY_FLUSH_SECONDS = int(os.environ.get("SAVEFLOW_SECURITY_FLUSH_SECONDS", 10))

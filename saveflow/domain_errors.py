@@ -48,3 +48,9 @@ class BillingUnavailable(BillingFailed):
     """The billing provider did not answer in time or could not be reached."""
 
     code = "billing_unavailable"
+
+
+class InvalidWebhook(DomainError):
+    """A webhook body that is not a recent event signed by the provider for this app."""
+
+    code = "invalid_webhook"

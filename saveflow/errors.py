@@ -13,6 +13,7 @@ from saveflow.domain_errors import (
     DomainError,
     Invalid,
     InvalidToken,
+    InvalidWebhook,
     NotFound,
     SessionConflict,
 )
@@ -40,6 +41,7 @@ DOMAIN_STATUS: dict[type[DomainError], int] = {
     Invalid: 422,
     SessionConflict: 409,
     InvalidToken: 401,
+    InvalidWebhook: 400,
     BillingFailed: 502,
     BillingUnavailable: 503,
 }
@@ -106,7 +108,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         status = exc.code or 500
         if status == 413:
-            limit = app.config.get("MAX_CONTENT_LENGTH")
+            limit = request.max_content_length  # a route may allow more than the default
             return _respond(413, f"The request body is larger than {limit} bytes.")
         if status == 429:
             return _respond(429, f"Too many requests ({exc.description}); slow down and retry.")

@@ -1,7 +1,12 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 
 from saveflow.apps.models import App, AuditEntry
-from saveflow.billing.models import BillingConnection
+from saveflow.billing.models import (
+    BillingConnection,
+    BillingEvent,
+    PaidInvoice,
+    SubscriptionState,
+)
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
 from saveflow.reasons.models import Reason, ReasonCategory
 from saveflow.security.models import SecurityCount
@@ -11,12 +16,15 @@ __all__ = [
     "App",
     "AuditEntry",
     "BillingConnection",
+    "BillingEvent",
     "Offer",
     "OfferAcceptance",
+    "PaidInvoice",
     "Reason",
     "ReasonCategory",
     "RuleSet",
     "SecurityCount",
     "Session",
     "SessionEvent",
+    "SubscriptionState",
 ]

@@ -76,7 +76,8 @@ def database(tmp_path_factory):
     _migrate(url)
     tables = (
         "session_events, audit_log, offer_acceptances, sessions, rule_sets, offers, "
-        "reasons, reason_categories, billing_connections, apps, security_counts"
+        "reasons, reason_categories, apps, security_counts, billing_connections, "
+        "billing_events, paid_invoices, subscription_states"
     )
 
     def fresh() -> str:

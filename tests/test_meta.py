@@ -20,6 +20,7 @@ def test_openapi_lists_every_session_endpoint(client):
         "/api/v1/sessions/{session_id}/withdraw",
         "/api/v1/sessions/{session_id}/cancel",
         "/api/v1/sessions/{session_id}/abandon",
+        "/webhooks/stripe/{app_id}",
         "/healthz",
     ]:
         assert path in paths, path

@@ -6,6 +6,7 @@ that exist — so positive cases reach the flow instead of stopping at authentic
 """
 
 import itertools
+import json
 import zlib
 
 import pytest
@@ -14,9 +15,12 @@ from hypothesis import HealthCheck, settings
 from sqlalchemy import select
 
 from saveflow.api.openapi import build_spec
+from saveflow.billing.connections import connect
+from saveflow.db import utcnow
 from saveflow.extensions import db
 from saveflow.reasons.models import Reason
 from tests.conftest import make_token
+from tests.saves.conftest import KEYS, WHSEC, signature
 
 BASE = "/api/v1/sessions"
 PENDING = "st_pending"
@@ -47,11 +51,13 @@ def _keep_generated(value) -> bool:
 
 
 class World:
-    """Sessions opened through the real API, one per generated case."""
+    """Sessions opened through the real API, one per generated case, and an app on Stripe whose
+    webhook secrets sign the generated events."""
 
-    def __init__(self, app, client, record):
+    def __init__(self, app, client, record, hooks):
         self.client = client
         self.app = record
+        self.hooks = hooks
         self.customers = itertools.count()
         # Reasons that need no comment, so any generated comment (or none) is acceptable.
         self.reasons = list(
@@ -93,11 +99,21 @@ class World:
         if body is None or not (case.meta is None or case.meta.generation.mode.is_positive):
             return  # a negative case keeps what makes it negative
         path = case.operation.path
-        if path == BASE:
+        if path.startswith("/webhooks/stripe/"):
+            self._sign(case, body)
+        elif path == BASE:
             body["app_id"], body["token"] = self.app.id, self.token()
         elif path.endswith("/answer"):
             # Reasons are each app's own data, so the document cannot enumerate them.
             body["reason_id"] = self.reasons[zlib.crc32(repr(body).encode()) % len(self.reasons)]
+
+    def _sign(self, case, body: dict) -> None:
+        """Sign a generated event as Stripe would, for the app's secret of the event's mode."""
+        if not _keep_generated(case.path_parameters["app_id"]):
+            case.path_parameters["app_id"] = self.hooks.id
+        # The WSGI transport sends the body as json.dumps writes it; that is the text signed.
+        secret = WHSEC["live" if body["livemode"] else "test"]
+        case.headers["Stripe-Signature"] = signature(json.dumps(body), secret)
 
     def _authenticate(self, case, body: dict | None) -> None:
         params = case.path_parameters
@@ -128,7 +144,14 @@ class SessionBearer:
 
 @pytest.fixture
 def world(app, demo):
-    return World(app, app.test_client(), demo)
+    from saveflow.apps.setup import create_app_with_defaults
+
+    hooks = create_app_with_defaults("Hooks", [], actor="test")
+    db.session.commit()
+    for mode in ("live", "test"):
+        connect(hooks.id, mode, "stripe", KEYS[mode], WHSEC[mode], utcnow())
+    db.session.commit()
+    return World(app, app.test_client(), demo, hooks)
 
 
 # The document the server serves is `build_spec()` (test_meta checks the route); loading it here

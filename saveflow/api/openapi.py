@@ -5,6 +5,8 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from saveflow.billing.schemas import StripeEventSchema
+from saveflow.saves.schemas import WebhookReplyOut
 from saveflow.sessions import schemas as s
 
 
@@ -74,6 +76,37 @@ def json_schema_metadata(self, field, **kwargs) -> dict:
 OPTIONAL_AUTH: list[dict[str, list[str]]] = [{"session": []}, {}]
 SESSION = {"name": "session_id", "in": "path", "required": True, "schema": {"type": "string"}}
 OFFER = {"name": "offer_id", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+APP = {"name": "app_id", "in": "path", "required": True, "schema": {"type": "string"}}
+STRIPE_SIGNATURE = {
+    "name": "Stripe-Signature",
+    "in": "header",
+    "required": True,
+    "description": "t=<unix seconds>,v1=<hex HMAC-SHA256 of '<t>.<body>' with the webhook secret>",
+    "schema": {"type": "string"},
+}
+
+
+def _webhook_op() -> dict:
+    """Return the webhook operation: called by Stripe, signed with the mode's webhook secret."""
+    return {
+        "summary": "Receive a Stripe event (each event id is acted on once)",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": "StripeEvent"}},
+        },
+        "security": [],
+        "responses": {
+            "200": _json("WebhookReply", "Received (or received before: `duplicate`)"),
+            "400": _json("Error", "Not JSON, not an event, or not signed for this app and mode"),
+            "404": _json("Error", "Unknown app, or an app not connected to Stripe"),
+            "405": ERRORS["405"],
+            "413": _json("Error", "Body larger than the webhook limit (512 KB by default)"),
+            "429": ERRORS["429"],
+            "503": ERRORS["503"],
+        },
+    }
 
 
 @cache
@@ -152,6 +185,13 @@ def build_spec() -> dict:
                 "post": _op(summary, response, schema, body_required=False, security=security)
             },
         )
+    spec.components.schema("StripeEvent", schema=StripeEventSchema)
+    spec.components.schema("WebhookReply", schema=WebhookReplyOut)
+    spec.path(
+        path="/webhooks/stripe/{app_id}",
+        parameters=[APP, STRIPE_SIGNATURE],
+        operations={"post": _webhook_op()},
+    )
     health = {
         "type": "object",
         "properties": {

@@ -1,8 +1,9 @@
-"""The subscription snapshot that billing (or, with provider `none`, the signed token) gives."""
+"""What billing gives: the subscription snapshot (or, with provider `none`, the signed token's),
+and the shape of the Stripe events saveflow reads."""
 
 from datetime import UTC, datetime, timedelta
 
-from marshmallow import RAISE, Schema, fields, validate, validates_schema
+from marshmallow import INCLUDE, RAISE, Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from saveflow.periods import MONTHLY_FACTOR
@@ -11,6 +12,7 @@ INTERVALS = tuple(MONTHLY_FACTOR)
 # Room for any real price while MRR × horizon still fits a 64-bit column.
 MAX_AMOUNT = 10**12
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z: later "timestamps" are not times
 
 
 class DiscountSchema(Schema):
@@ -80,3 +82,30 @@ def load_snapshot(raw) -> dict:
     if discount and discount.get("ends_at"):
         discount["ends_at"] = discount["ends_at"].isoformat()
     return data
+
+
+class StripeEventDataSchema(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+    object = fields.Dict(required=True)
+    previous_attributes = fields.Dict()
+
+
+class StripeEventSchema(Schema):
+    """The part of a Stripe event (webhook body) saveflow reads; Stripe's other fields pass."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    id = fields.String(
+        required=True, validate=[validate.Length(1, 255), validate.Regexp(r"^[A-Za-z0-9_]+$")]
+    )
+    type = fields.String(
+        required=True, validate=[validate.Length(1, 100), validate.Regexp(r"^[a-z0-9_.]+$")]
+    )
+    created = fields.Integer(
+        required=True, strict=True, validate=validate.Range(1, LATEST_TIMESTAMP)
+    )
+    livemode = fields.Boolean(required=True, truthy={True}, falsy={False})
+    data = fields.Nested(StripeEventDataSchema, required=True)

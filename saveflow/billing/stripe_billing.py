@@ -336,7 +336,48 @@ def verify_event(payload: bytes, signature: str | None, secret: str, tolerance: 
         event = stripe.Webhook.construct_event(payload, signature, secret, tolerance=tolerance)
     except stripe.SignatureVerificationError as error:
         raise ValueError(str(error).split(":")[0]) from None
+    except UnicodeDecodeError:
+        raise ValueError("The body is not UTF-8 text") from None
+    except TypeError:
+        # hmac.compare_digest refuses a signature with non-ASCII characters.
+        raise ValueError("The signature is not hexadecimal") from None
+    except AttributeError:
+        raise ValueError("The body is not a JSON object") from None
     return event.to_dict()
+
+
+# What saveflow needs of a subscription to judge a save: is it still on, and if not, since when.
+STATE_FIELDS = (
+    "id",
+    "status",
+    "cancel_at_period_end",
+    "cancel_at",
+    "canceled_at",
+    "ended_at",
+    "current_period_end",
+)
+
+
+def subscription_state(
+    connection: Connection, settings: BillingSettings, subscription_id: str
+) -> dict | None:
+    """Read a subscription's status and cancellation, shaped like a webhook's subscription object.
+
+    Returns None if the account has no such subscription.
+    """
+    client = _client(connection.secret_key, settings.stripe_api_base, settings.timeout)
+    with StripeCall("read the subscription"):
+        try:
+            sub = client.v1.subscriptions.retrieve(subscription_id).to_dict()
+        except stripe.InvalidRequestError as error:
+            if error.http_status != 404:
+                raise
+            return None
+    state = {key: sub.get(key) for key in STATE_FIELDS}
+    items = (sub.get("items") or {}).get("data") or [{}]
+    if state["current_period_end"] is None and isinstance(items[0], dict):
+        state["current_period_end"] = items[0].get("current_period_end")
+    return state
 
 
 def _make(connection: Connection | None, settings: BillingSettings) -> StripeBilling:

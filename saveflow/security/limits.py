@@ -1,4 +1,5 @@
-"""Rate limits (Flask-Limiter): per address and per app on starts, per session on session calls.
+"""Rate limits (Flask-Limiter): per address and per app on starts, per session on session calls,
+per app (only) on billing webhooks.
 
 Counters live in Redis when REDIS_URL is set, so every web node shares them, and in process
 memory otherwise. Failed customer-token checks have limits of their own: an address that fails
@@ -59,6 +60,10 @@ def _app_key() -> str:
     return f"app:{_body_app_id() or '-'}"
 
 
+def _webhook_key() -> str:
+    return f"webhooks:{(request.view_args or {}).get('app_id', '-')}"
+
+
 def _session_key() -> str:
     return f"session:{(request.view_args or {}).get('session_id', '-')}"
 
@@ -117,6 +122,9 @@ def init_limits(app: Flask) -> None:
             override_defaults=False,
         )
     limit("widget.flow_page", "SAVEFLOW_LIMIT_FLOW_PAGES", client_ip)
+    # Stripe delivers every app's events from a handful of addresses, so a per-address limit
+    # would let one busy app starve the others: webhooks are limited per app instead.
+    limit("stripe_webhooks.receive", "SAVEFLOW_LIMIT_WEBHOOKS_PER_APP", _webhook_key)
     app.after_request(counts.flush_due)
 
 

@@ -20,6 +20,9 @@ from saveflow.extensions import Model
 
 OUTCOMES = ("saved", "withdrawn", "cancelled", "recovered", "abandoned")
 STEPS = ("payment_recovery", "survey", "offers", "confirm", "done")
+# Outcomes that count as a save, and what became of a save after the decision.
+SAVES = ("saved", "withdrawn")
+SAVE_STATUSES = ("pending", "confirmed", "boomerang")
 
 
 class Session(Model):
@@ -54,6 +57,25 @@ class Session(Model):
             "outcome <> 'saved' OR accepted_offer_key IS NOT NULL", name="saved_has_offer"
         ),
         CheckConstraint("mrr >= 0", name="mrr_non_negative"),
+        # Every save, and only a save, has a save status.
+        CheckConstraint(
+            "save_status IS NULL OR save_status IN ('pending', 'confirmed', 'boomerang')",
+            name="save_status",
+        ),
+        CheckConstraint(
+            "(COALESCE(outcome, '') IN ('saved', 'withdrawn')) = (save_status IS NOT NULL)",
+            name="save_status_outcome",
+        ),
+        CheckConstraint("realized_revenue >= 0", name="realized_non_negative"),
+        # Billing's webhooks find a subscription's sessions; validate-saves walks pending saves.
+        Index("ix_sessions_app_subscription", "app_id", "mode", "subscription"),
+        Index(
+            "ix_sessions_pending_saves",
+            "outcome_at",
+            "id",
+            postgresql_where=text("save_status = 'pending'"),
+            sqlite_where=text("save_status = 'pending'"),
+        ),
         # The accepted offer is one of this app's offers.
         ForeignKeyConstraint(
             ["app_id", "accepted_offer_key"],
@@ -95,6 +117,16 @@ class Session(Model):
     saved_mrr: Mapped[int | None] = mapped_column(BigInteger)
     projected_revenue: Mapped[int | None] = mapped_column(BigInteger)
     offer_cost: Mapped[int | None] = mapped_column(BigInteger)
+    # What became of a save after the decision, from billing (saveflow.saves keeps these).
+    save_status: Mapped[str | None] = mapped_column(String(16))
+    save_status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    realized_revenue: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # A boomerang's projection cut at the subscription's actual end (null otherwise).
+    projected_revenue_cut: Mapped[int | None] = mapped_column(BigInteger)
+    # When the saved subscription ended (or is set to end), once billing says it does.
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The latest failed payment after the save while no later payment succeeded (involuntary risk).
+    payment_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The response of the terminal call, replayed verbatim when the call is repeated.
     result: Mapped[dict | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

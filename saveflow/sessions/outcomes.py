@@ -21,7 +21,7 @@ from saveflow.offers.types import projected_revenue
 from saveflow.sessions import present
 from saveflow.sessions.events import record
 from saveflow.sessions.flow import billing_for, conflict, presented_position
-from saveflow.sessions.models import Session, SessionEvent
+from saveflow.sessions.models import SAVES, Session, SessionEvent
 
 
 def _replay(session: Session, outcome: str, offer_key: str | None = None) -> dict:
@@ -32,8 +32,11 @@ def _replay(session: Session, outcome: str, offer_key: str | None = None) -> dic
     raise conflict(f"This session has ended with outcome {session.outcome!r}.")
 
 
-def _finish(session: Session, outcome: str, result: dict, now: datetime, **values) -> dict:
-    """Stamp the one outcome of a session, or fail if another request got there first."""
+def _stamp(session: Session, outcome: str, result: dict, now: datetime, **values) -> bool:
+    """Stamp the one outcome of a session unless another request got there first."""
+    if outcome in SAVES:
+        # A save starts pending; billing's news later confirms it or makes it a boomerang.
+        values.update(save_status="pending", save_status_at=now)
     stmt = (
         update(Session)
         .where(Session.id == session.id, Session.outcome.is_(None))
@@ -45,10 +48,17 @@ def _finish(session: Session, outcome: str, result: dict, now: datetime, **value
     # Session.execute is typed Result; an UPDATE returns a CursorResult, which has rowcount.
     done = cast(CursorResult[Any], db.session.execute(stmt))
     if done.rowcount != 1:
-        db.session.rollback()
-        raise conflict("This session was finished by another request.")
+        return False
     db.session.expire(session)
     record(session, outcome, {k: v for k, v in result.items() if k != "session_id"}, at=now)
+    return True
+
+
+def _finish(session: Session, outcome: str, result: dict, now: datetime, **values) -> dict:
+    """Stamp the one outcome of a session, or fail if another request got there first."""
+    if not _stamp(session, outcome, result, now, **values):
+        db.session.rollback()
+        raise conflict("This session was finished by another request.")
     return result
 
 
@@ -181,6 +191,18 @@ def abandon(app: App, session: Session, now: datetime, why: str = "closed") -> d
         return _replay(session, "abandoned")
     result = {"outcome": "abandoned", "session_id": session.id, "why": why}
     return _finish(session, "abandoned", result, now)
+
+
+def recover(app_id: str, session: Session, now: datetime, evidence: dict) -> bool:
+    """Finish an open session as `recovered` because billing saw the payment succeed.
+
+    Returns False, changing nothing, if the session was finished meanwhile.
+    """
+    result = {"outcome": "recovered", "session_id": session.id, "via": "billing", **evidence}
+    if not _stamp(session, "recovered", result, now):
+        return False
+    audit(app_id, "billing", "recovered", f"session:{session.id}", evidence)
+    return True
 
 
 def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:

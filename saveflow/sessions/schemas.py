@@ -4,7 +4,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 
 from saveflow.apps.models import COMPLIANCE_MODES, MODES
 from saveflow.offers.types import OFFER_TYPES
-from saveflow.sessions.models import OUTCOMES, STEPS
+from saveflow.sessions.models import OUTCOMES, SAVE_STATUSES, STEPS
 from saveflow.text import clean_text
 
 MAX_ATTRIBUTES = 50
@@ -143,6 +143,17 @@ class SubscriptionOut(Schema):
     cancel_effective_at = fields.String(required=True, allow_none=True)
 
 
+class SaveOut(Schema):
+    """What became of a save since the decision, from billing's webhooks."""
+
+    currency = fields.String(required=True)
+    projected_revenue = fields.Integer(required=True, allow_none=True)
+    realized_revenue = fields.Integer(required=True)
+    ended_at = fields.String(required=True, allow_none=True)
+    payment_failed_at = fields.String(required=True, allow_none=True)
+    involuntary_risk = fields.Boolean(required=True)
+
+
 class SessionOut(Schema):
     session_id = fields.String(required=True)
     mode = fields.String(required=True, validate=validate.OneOf(MODES))
@@ -157,6 +168,11 @@ class SessionOut(Schema):
     offers = fields.List(fields.Nested(OfferOut), required=True)
     result = fields.Dict(required=True, allow_none=True)
     subscription = fields.Nested(SubscriptionOut, required=True)
+    # Once saved or withdrawn: pending, then confirmed or boomerang (null otherwise).
+    save_status = fields.String(
+        required=True, allow_none=True, validate=validate.OneOf(SAVE_STATUSES)
+    )
+    save = fields.Nested(SaveOut, required=True, allow_none=True)
 
 
 class StartedOut(SessionOut):

@@ -55,6 +55,8 @@ def payload(session: Session, app: App, now: datetime) -> dict:
         "offers": offer_cards(session, now, setup.offers),
         "subscription": subscription_summary(app, session, now),
         "result": session.result,
+        "save_status": session.save_status,
+        "save": save_summary(session),
     }
     if session.step == "payment_recovery":
         payload["payment_recovery"] = present.payment_recovery(session.snapshot, session.locale)
@@ -76,6 +78,26 @@ def subscription_summary(app: App, session: Session, now: datetime) -> dict:
         "cancel_at_period_end": not immediately,
         "cancel_effective_at": effective.isoformat() if effective else None,
     }
+
+
+def save_summary(session: Session) -> dict | None:
+    """Return what became of a save since the decision (None unless saved or withdrawn)."""
+    if session.save_status is None:
+        return None
+    cut = session.projected_revenue_cut
+    return {
+        "currency": session.currency,
+        # A boomerang's projection stops at the subscription's actual end.
+        "projected_revenue": session.projected_revenue if cut is None else cut,
+        "realized_revenue": session.realized_revenue,
+        "ended_at": _iso(session.ended_at),
+        "payment_failed_at": _iso(session.payment_failed_at),
+        "involuntary_risk": session.payment_failed_at is not None,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def compliance(session: Session) -> dict:

@@ -1,0 +1,1 @@
+"""What became of each save after the decision: billing's news, realized revenue, save status."""
