@@ -2,7 +2,11 @@
 not write. Effects it cannot emulate (coupons on subscriptions, pauses, price swaps) are covered
 against the stateful fake in tests/billing/test_stripe_provider.py."""
 
+import threading
+import time
+
 import pytest
+from werkzeug.serving import make_server
 
 from saveflow.billing.connections import connect
 from saveflow.db import utcnow
@@ -82,3 +86,39 @@ def test_unknown_subscription_is_refused(stripe_flow):
     response = start(stripe_flow, "cus_x", "sub_does_not_exist")
     assert response.status_code == 401
     assert response.json["code"] == "unknown_subscription"
+
+
+@pytest.fixture
+def served(app):
+    """saveflow on a loopback port, where localstripe can deliver its webhooks."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+def test_a_deleted_subscription_turns_the_save_into_a_boomerang(
+    stripe_flow, localstripe, served
+):
+    customer, sub = localstripe.subscribe({**PRO, "id": "pro-monthly-boomerang"})
+    assert start(stripe_flow, customer, sub).status_code == 201
+    stripe_flow.answer("too_expensive")
+    kept = stripe_flow.post("/withdraw")  # "keep my subscription": a save, pending validation
+    assert kept.status_code == 200, kept.json
+    assert stripe_flow.get().json["save_status"] == "pending"
+    # localstripe signs each delivery with the secret registered here, which is the webhook
+    # secret saveflow holds for the app's test mode; saveflow verifies it with Stripe's SDK.
+    localstripe.register_webhook(f"{served}/webhooks/stripe/{stripe_flow.app.id}")
+    localstripe.client.v1.subscriptions.cancel(sub)
+    deadline = time.monotonic() + 10
+    while stripe_flow.get().json["save_status"] != "boomerang" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    state = stripe_flow.get().json
+    assert state["save_status"] == "boomerang"
+    ended = localstripe.client.v1.subscriptions.retrieve(sub).to_dict()["ended_at"]
+    assert state["save"]["ended_at"] is not None
+    from datetime import datetime
+
+    assert int(datetime.fromisoformat(state["save"]["ended_at"]).timestamp()) == ended
