@@ -6,20 +6,17 @@ call has a timeout and no hidden retries; every write carries an idempotency key
 a double click or a second tab changes billing once.
 """
 
-import hashlib
-import json
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
 
 import stripe
-from marshmallow import ValidationError
 
 from saveflow.billing.base import Effect, register
 from saveflow.billing.connections import Connection
-from saveflow.billing.schemas import load_snapshot
 from saveflow.billing.settings import BillingSettings
+from saveflow.billing.stripe_shapes import coupon_id, object_id, snapshot_from_subscription, when
 from saveflow.domain_errors import BillingFailed, BillingUnavailable, InvalidToken
 from saveflow.offers.types import offer_type
 from saveflow.periods import add_interval
@@ -40,14 +37,6 @@ def _client(secret_key: str, api_base: str | None, timeout: float) -> stripe.Str
         max_network_retries=0,
         http_client=stripe.RequestsClient(timeout=timeout),
     )
-
-
-def _when(value: int | None) -> str | None:
-    return datetime.fromtimestamp(value, UTC).isoformat() if value else None
-
-
-def _id(value: Any) -> str | None:
-    return value.get("id") if isinstance(value, dict) else value
 
 
 class StripeCall:
@@ -82,73 +71,6 @@ class StripeCall:
         ) from None
 
 
-def snapshot_from_subscription(sub: dict) -> dict:
-    """Turn a Stripe subscription (items and discounts expanded) into a saveflow snapshot."""
-    item = sub["items"]["data"][0]
-    price = item.get("price") or {}
-    plan = item.get("plan") or {}
-    recurring = price.get("recurring") or {}
-    product = price.get("product") if isinstance(price.get("product"), dict) else None
-    amount = price.get("unit_amount")
-    if amount is None:
-        amount = plan.get("amount") or 0
-    discount = None
-    for entry in sub.get("discounts") or [sub.get("discount")]:
-        if not isinstance(entry, dict):
-            continue
-        coupon = entry.get("coupon") or (entry.get("source") or {}).get("coupon")
-        if isinstance(coupon, dict):
-            kind = (
-                {"percent_off": coupon["percent_off"]}
-                if coupon.get("percent_off")
-                else {"amount_off": coupon["amount_off"]}
-            )
-            discount = {**kind, **({"ends_at": _when(entry["end"])} if entry.get("end") else {})}
-            break
-    period_end = item.get("current_period_end") or sub.get("current_period_end")
-    pause = sub.get("pause_collection") or {}
-    raw = {
-        "plan": price.get("id") or plan.get("id"),
-        "amount": amount,
-        "currency": price.get("currency") or plan.get("currency") or sub["currency"],
-        "interval": recurring.get("interval") or plan.get("interval") or "month",
-        "interval_count": recurring.get("interval_count") or plan.get("interval_count") or 1,
-        "quantity": item.get("quantity") or 1,
-        "status": sub["status"],
-        "started_at": _when(sub.get("start_date")),
-        "discount": discount,
-        "item_id": item["id"],
-        "trial_ends_at": _when(sub.get("trial_end")) if sub["status"] == "trialing" else None,
-        "current_period_end": _when(period_end),
-        "cancel_at_period_end": bool(sub.get("cancel_at_period_end")),
-        "paused_until": _when(pause.get("resumes_at")) if pause else None,
-    }
-    name = (
-        (product or {}).get("name")
-        or price.get("nickname")
-        or plan.get("nickname")
-        or plan.get("name")  # legacy plans had a name of their own
-    )
-    if name:
-        raw["plan_name"] = name
-    try:
-        return load_snapshot(raw)
-    except ValidationError as exc:
-        raise BillingFailed(
-            "This Stripe subscription has a shape saveflow cannot price.",
-            code="billing_unsupported",
-            errors={"subscription": exc.messages},
-        ) from None
-
-
-def coupon_id(details: dict) -> str:
-    """Return the coupon id for one discount configuration: the same terms, the same coupon."""
-    terms = {k: details.get(k) for k in ("percent_off", "amount_off", "currency", "duration")}
-    terms["duration_in_months"] = details.get("duration_in_months")
-    digest = hashlib.sha256(json.dumps(terms, sort_keys=True).encode()).hexdigest()[:20]
-    return f"saveflow_{digest}"
-
-
 class StripeBilling:
     """The Stripe provider bound to one app's connection in one mode."""
 
@@ -169,7 +91,7 @@ class StripeBilling:
                     "The token names a subscription this app's Stripe account does not have.",
                     code="unknown_subscription",
                 ) from None
-        if _id(sub.get("customer")) != claims["customer"]:
+        if object_id(sub.get("customer")) != claims["customer"]:
             raise InvalidToken(
                 "The token's subscription belongs to another customer.",
                 code="subscription_customer_mismatch",
@@ -207,7 +129,7 @@ class StripeBilling:
                 return portal.url
         except BillingFailed:
             pass  # a portal not configured in the dashboard; the invoice page still works
-        invoice = _id(sub.get("latest_invoice"))
+        invoice = object_id(sub.get("latest_invoice"))
         if not invoice:
             return None
         with StripeCall("read the open invoice"):
@@ -312,7 +234,7 @@ class StripeBilling:
             "cancel_subscription",
             {
                 "at_period_end": not immediately,
-                "effective_at": _when(ends),
+                "effective_at": when(ends),
                 "idempotency_key": idempotency_key,
                 "request_id": sub.last_response.request_id if sub.last_response else None,
             },

@@ -243,3 +243,15 @@ def test_keys_never_reach_the_database_in_plaintext(app, stripe_app, stripe_fake
     raw = db.session.execute(db.text("SELECT secret_key, webhook_secret FROM billing_connections"))
     for secret_key, webhook_secret in raw:
         assert stripe_fake.api_key not in secret_key and WEBHOOK_SECRET not in webhook_secret
+
+
+def test_a_cancel_stripe_does_not_confirm_in_time_is_not_booked(client, stripe_app, stripe_fake):
+    flow = started(client, stripe_app, stripe_fake)
+    stripe_fake.delay_next("/v1/subscriptions/sub_1", 3, method="POST")
+    lost = flow.post("/cancel")
+    assert lost.status_code == 503 and lost.json["code"] == "billing_unavailable"
+    assert lost.headers["Retry-After"]
+    assert db.session.get(Session, flow.session_id).outcome is None
+    assert events(flow)[-1].data["code"] == "billing_unavailable"
+    assert flow.post("/cancel").status_code == 200
+    assert stripe_fake.subscription("sub_1")["cancel_at_period_end"] is True
