@@ -50,6 +50,7 @@ class SnapshotSchema(Schema):
     update_payment_url = fields.Url(load_default=None, allow_none=True)
     # What billing itself knows (provider `stripe`); a token's snapshot may leave them out.
     item_id = fields.String(validate=validate.Length(min=1, max=200))
+    item_count = fields.Integer(strict=True, validate=validate.Range(1, 1000))
     trial_ends_at = fields.AwareDateTime(allow_none=True)
     current_period_end = fields.AwareDateTime(allow_none=True)
     cancel_at_period_end = fields.Boolean()

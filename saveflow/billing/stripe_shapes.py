@@ -22,16 +22,28 @@ def object_id(value: Any) -> str | None:
     return value.get("id") if isinstance(value, dict) else value
 
 
+def unit_amount(item: dict) -> int:
+    """Return an item's price per unit: its price's, else its legacy plan's."""
+    amount = (item.get("price") or {}).get("unit_amount")
+    return (item.get("plan") or {}).get("amount") or 0 if amount is None else amount
+
+
 def snapshot_from_subscription(sub: dict) -> dict:
-    """Turn a Stripe subscription (items and discounts expanded) into a saveflow snapshot."""
-    item = sub["items"]["data"][0]
+    """Turn a Stripe subscription (items and discounts expanded) into a saveflow snapshot.
+
+    The first item names the plan. Stripe bills every item of a subscription on the same
+    interval, so several items are priced as one charge: the sum of unit amount × quantity.
+    """
+    items = sub["items"]["data"]
+    item = items[0]
     price = item.get("price") or {}
     plan = item.get("plan") or {}
     recurring = price.get("recurring") or {}
     product = price.get("product") if isinstance(price.get("product"), dict) else None
-    amount = price.get("unit_amount")
-    if amount is None:
-        amount = plan.get("amount") or 0
+    amount, quantity = unit_amount(item), item.get("quantity") or 1
+    if len(items) > 1:
+        amount = sum(unit_amount(i) * (i.get("quantity") or 1) for i in items)
+        quantity = 1
     discount = None
     for entry in sub.get("discounts") or [sub.get("discount")]:
         if not isinstance(entry, dict):
@@ -53,7 +65,8 @@ def snapshot_from_subscription(sub: dict) -> dict:
         "currency": price.get("currency") or plan.get("currency") or sub["currency"],
         "interval": recurring.get("interval") or plan.get("interval") or "month",
         "interval_count": recurring.get("interval_count") or plan.get("interval_count") or 1,
-        "quantity": item.get("quantity") or 1,
+        "quantity": quantity,
+        "item_count": len(items),
         "status": sub["status"],
         "started_at": when(sub.get("start_date")),
         "discount": discount,

@@ -255,3 +255,28 @@ def test_a_cancel_stripe_does_not_confirm_in_time_is_not_booked(client, stripe_a
     assert events(flow)[-1].data["code"] == "billing_unavailable"
     assert flow.post("/cancel").status_code == 200
     assert stripe_fake.subscription("sub_1")["cancel_at_period_end"] is True
+
+
+def test_several_items_are_priced_as_one_charge_and_not_downgraded():
+    from saveflow.billing.stripe_shapes import snapshot_from_subscription
+    from saveflow.offers.rules import policy_from_settings
+    from saveflow.offers.types import offer_type
+
+    def item(n, price, amount, quantity, legacy=False):
+        shape = {"id": price, "amount": amount, "interval": "month", "currency": "usd"}
+        if legacy:
+            return {"id": f"si_{n}", "quantity": quantity, "plan": shape}
+        price_obj = {"id": price, "unit_amount": amount, "currency": "usd",
+                     "recurring": {"interval": "month", "interval_count": 1}}
+        return {"id": f"si_{n}", "quantity": quantity, "price": price_obj, "plan": shape}
+
+    sub = {
+        "id": "sub_1", "customer": "cus_1", "status": "active", "currency": "usd",
+        "items": {"data": [item(1, "price_seat", 1500, 4), item(2, "addon", 900, 1, legacy=True)]},
+    }
+    snapshot = snapshot_from_subscription(sub)
+    assert (snapshot["amount"], snapshot["quantity"]) == (6900, 1)  # 1500 × 4 + 900
+    assert snapshot["plan"] == "price_seat" and snapshot["item_count"] == 2
+    policy = policy_from_settings({}, "standard")
+    params = {"targets": {"price_seat": {"plan": "price_cheap", "amount": 900}}}
+    assert offer_type("downgrade").skip_reason(params, snapshot, policy) == "multiple_items"

@@ -50,6 +50,8 @@ class Downgrade(OfferType):
     changes_billing = True
 
     def skip_reason(self, params, snapshot, policy):
+        if (snapshot.get("item_count") or 1) > 1:
+            return "multiple_items"  # one price swapped would leave the others' charge unknown
         if snapshot.get("plan") not in (params.get("targets") or {}):
             return "no_downgrade_target"
         return None
