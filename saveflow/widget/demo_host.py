@@ -67,6 +67,7 @@ def create_demo_host(saveflow_url: str, public_url: str, credentials: Credential
             locale=request.args.get("locale") or None,
             customer=customer,
             past_due=status == "past_due",
+            status=status,
             plan=DEMO_PLAN,
         )
 
