@@ -89,6 +89,9 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from saveflow.admin.cli import admin_commands
     from saveflow.cli import saveflow_cli
 
+    for command in admin_commands:
+        saveflow_cli.add_command(command)
     app.cli.add_command(saveflow_cli)
