@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from saveflow import admin
     from saveflow.api.meta import bp as meta_bp
     from saveflow.saves.webhooks import bp as webhooks_bp
     from saveflow.sessions.api import bp as sessions_bp
@@ -58,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sessions_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(webhooks_bp)
+    admin.init_app(app)
     if app.config["SAVEFLOW_DEMO"]:
         from saveflow.widget.demo import bp as demo_bp
 
@@ -87,6 +89,9 @@ def register_errors(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from saveflow.admin.cli import admin_commands
     from saveflow.cli import saveflow_cli
 
+    for command in admin_commands:
+        saveflow_cli.add_command(command)
     app.cli.add_command(saveflow_cli)

@@ -45,6 +45,10 @@ def _flag(name: str, default: bool) -> bool:
     return raw.strip().lower() not in ("0", "off", "false", "no", "")
 
 
+def _optional_flag(name: str) -> bool | None:
+    return None if os.environ.get(name) is None else _flag(name, True)
+
+
 def _hosts(raw: str | None) -> list[str] | None:
     return [h.strip() for h in raw.split(",") if h.strip()] if raw else None
 
@@ -99,6 +103,15 @@ class Config:
     TRUSTED_HOSTS = _hosts(os.environ.get("SAVEFLOW_TRUSTED_HOSTS"))
     # HSTS max-age sent on HTTPS responses.
     SAVEFLOW_HSTS_SECONDS = int(os.environ.get("SAVEFLOW_HSTS_SECONDS", 31536000))
+
+    # The admin's sign-in cookie: Secure unless set off here; when unset it is Secure except
+    # under DEBUG, TESTING or SAVEFLOW_DEMO (a developer's plain-HTTP machine). Never readable
+    # by scripts, and not sent on cross-site posts.
+    SESSION_COOKIE_SECURE = _optional_flag("SAVEFLOW_SESSION_COOKIE_SECURE")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Admin sign-in attempts allowed per address.
+    SAVEFLOW_LIMIT_ADMIN_LOGINS = os.environ.get("SAVEFLOW_LIMIT_ADMIN_LOGINS", "10/minute")
 
     # Rate limits (Flask-Limiter syntax). Shared through Redis when REDIS_URL is set, so several
     # web nodes count together; in process memory otherwise. SAVEFLOW_RATE_LIMITS=off disables.

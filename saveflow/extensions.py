@@ -2,8 +2,10 @@
 
 from typing import TYPE_CHECKING
 
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -30,3 +32,7 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+# The admin's sign-in sessions and CSRF tokens; both guard the admin blueprint alone.
+login_manager = LoginManager()
+csrf = CSRFProtect()

@@ -1,5 +1,6 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 
+from saveflow.accounts.models import Membership, User
 from saveflow.apps.models import App, AuditEntry
 from saveflow.billing.models import (
     BillingConnection,
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEntry",
     "BillingConnection",
     "BillingEvent",
+    "Membership",
     "Offer",
     "OfferAcceptance",
     "PaidInvoice",
@@ -27,4 +29,5 @@ __all__ = [
     "Session",
     "SessionEvent",
     "SubscriptionState",
+    "User",
 ]

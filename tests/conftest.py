@@ -77,7 +77,7 @@ def database(tmp_path_factory):
     tables = (
         "session_events, audit_log, offer_acceptances, sessions, rule_sets, offers, "
         "reasons, reason_categories, apps, security_counts, billing_connections, "
-        "billing_events, paid_invoices, subscription_states"
+        "billing_events, paid_invoices, subscription_states, memberships, users"
     )
 
     def fresh() -> str:

@@ -125,6 +125,8 @@ def init_limits(app: Flask) -> None:
     # Stripe delivers every app's events from a handful of addresses, so a per-address limit
     # would let one busy app starve the others: webhooks are limited per app instead.
     limit("stripe_webhooks.receive", "SAVEFLOW_LIMIT_WEBHOOKS_PER_APP", _webhook_key)
+    # Password guessing: sign-in posts are limited per address (showing the form is not).
+    limit("admin.login", "SAVEFLOW_LIMIT_ADMIN_LOGINS", client_ip, methods=["POST"])
     app.after_request(counts.flush_due)
 
 

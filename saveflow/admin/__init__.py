@@ -1,0 +1,44 @@
+"""The admin for product teams: HTML pages behind a sign-in, roles scoped per app."""
+
+from flask import Blueprint, Flask
+from werkzeug.exceptions import HTTPException
+
+from saveflow.extensions import csrf, db, login_manager
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+def _check_csrf() -> None:
+    # CSRF is checked on admin forms only: the JSON API and webhooks authenticate otherwise.
+    csrf.protect()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from saveflow.accounts.models import User
+
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def init_app(app: Flask) -> None:
+    """Bind sign-in, CSRF and the admin's cookie settings to an app."""
+    cfg = app.config
+    # Sign-in cookies travel over HTTPS only, except on a developer's plain-HTTP machine.
+    if cfg.get("SESSION_COOKIE_SECURE") is None:
+        local = cfg.get("DEBUG") or cfg.get("TESTING") or cfg.get("SAVEFLOW_DEMO")
+        cfg["SESSION_COOKIE_SECURE"] = not local
+    # CSRFProtect checks nothing by itself: the admin blueprint asks it to (see above).
+    cfg["WTF_CSRF_CHECK_DEFAULT"] = False
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    from saveflow.admin import audit, sessions, views  # noqa: F401  (routes register on bp)
+
+    app.register_blueprint(bp)
+
+
+@bp.errorhandler(HTTPException)
+def _error_page(exc: HTTPException):
+    from flask import render_template
+
+    return render_template("admin/error.html", error=exc), exc.code or 500

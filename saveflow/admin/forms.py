@@ -1,0 +1,44 @@
+"""The admin's forms: sign-in and logout carry CSRF tokens; list filters are plain GETs."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from saveflow.apps.models import MODES
+from saveflow.sessions.models import OUTCOMES
+
+
+def _choices(values: tuple[str, ...]) -> list[SelectChoice]:
+    return [SelectChoice("", "Any"), *(SelectChoice(v, v.title()) for v in values)]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+
+
+class LogoutForm(FlaskForm):
+    """No fields: the CSRF token is the point."""
+
+
+class FilterForm(FlaskForm):
+    """A read-only filter in the query string: nothing changes, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+
+class AuditFilter(FilterForm):
+    actor = StringField("Actor", validators=[Optional(), Length(max=200)])
+    action = StringField("Action", validators=[Optional(), Length(max=64)])
+
+
+class SessionFilter(FilterForm):
+    q = StringField("Customer or session", validators=[Optional(), Length(max=200)])
+    outcome = SelectField("Outcome", choices=_choices(("open", *OUTCOMES)))
+    reason = StringField("Reason", validators=[Optional(), Length(max=64)])
+    offer = StringField("Offer", validators=[Optional(), Length(max=64)])
+    mode = SelectField("Mode", choices=_choices(MODES))
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])

@@ -1,0 +1,104 @@
+"""Read-only queries behind the admin's lists; plain values in, rows out (no Flask)."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+
+from saveflow.apps.models import AuditEntry
+from saveflow.extensions import db
+from saveflow.sessions.models import Session, SessionEvent
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, and whether there are pages either side."""
+
+    items: list[Any]
+    page: int
+    total: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def _page(query: Select, page: int, per_page: int = PER_PAGE) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page = max(1, page)
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, total or 0, per_page)
+
+
+def audit_page(app_id: str, actor: str = "", action: str = "", page: int = 1) -> Page:
+    """Return an app's audit entries, newest first, filtered by actor and action prefix."""
+    query = select(AuditEntry).where(AuditEntry.app_id == app_id)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if action:
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+    return _page(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), page)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def sessions_page(
+    app_id: str,
+    *,
+    q: str = "",
+    outcome: str = "",
+    reason: str = "",
+    offer: str = "",
+    mode: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    page: int = 1,
+) -> Page:
+    """Return an app's sessions, newest first, narrowed by the filters given (UTC days)."""
+    query = select(Session).where(Session.app_id == app_id)
+    if q:
+        query = query.where(or_(Session.customer == q, Session.id == q, Session.subscription == q))
+    if outcome == "open":
+        query = query.where(Session.outcome.is_(None))
+    elif outcome:
+        query = query.where(Session.outcome == outcome)
+    if reason:
+        query = query.where(Session.reason_key == reason)
+    if offer:
+        query = query.where(Session.accepted_offer_key == offer)
+    if mode:
+        query = query.where(Session.mode == mode)
+    if since:
+        query = query.where(Session.created_at >= _day_start(since))
+    if until:
+        query = query.where(Session.created_at < _day_start(until + timedelta(days=1)))
+    return _page(query.order_by(Session.created_at.desc(), Session.id.desc()), page)
+
+
+def session_with_events(app_id: str, session_id: str) -> tuple[Session, list[SessionEvent]] | None:
+    """Return one of an app's sessions and its events in order, or None."""
+    found = db.session.scalar(
+        select(Session).where(Session.app_id == app_id, Session.id == session_id)
+    )
+    if found is None:
+        return None
+    events = db.session.scalars(
+        select(SessionEvent)
+        .where(SessionEvent.app_id == app_id, SessionEvent.session_id == session_id)
+        .order_by(SessionEvent.seq)
+    )
+    return found, list(events)

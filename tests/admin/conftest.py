@@ -1,0 +1,52 @@
+"""Admin fixtures: users with roles, and sign-in through the real form (CSRF token and all)."""
+
+import re
+
+import pytest
+
+from saveflow.accounts.service import create_user
+from saveflow.extensions import db
+
+PASSWORD = "correct horse battery"
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class AdminActions:
+    """Sign in and out the way a browser does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email, password=PASSWORD, next_url=None):
+        page = self.client.get("/admin/login")
+        url = "/admin/login" + (f"?next={next_url}" if next_url else "")
+        return self.client.post(
+            url,
+            data={"email": email, "password": password, "csrf_token": csrf_from(page.text)},
+        )
+
+    def logout(self):
+        page = self.client.get("/admin/")
+        return self.client.post("/admin/logout", data={"csrf_token": csrf_from(page.text)})
+
+
+@pytest.fixture
+def make_user(app):
+    def make(email, role="admin", app_id=None, password=PASSWORD):
+        user = create_user(email, password, role, app_id)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin(client):
+    return AdminActions(client)

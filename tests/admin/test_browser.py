@@ -1,0 +1,94 @@
+"""The admin in a real browser (Debian's Chromium): sign in through the form on a desktop and
+on a phone, walk every page, and keep screenshots in test-artifacts/admin/."""
+
+from pathlib import Path
+
+import pytest
+
+from saveflow.extensions import db
+from tests.admin.conftest import PASSWORD
+from tests.conftest import FlowActions
+from tests.widget.conftest import CHROMIUM, CHROMIUM_ARGS, Server
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin"
+# The elements that stick out past the right edge of the screen, if any.
+WIDER_THAN_SCREEN = """
+[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .map(e => e.tagName + '.' + e.className).slice(0, 5)
+"""
+VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 740)}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing; run `bash .ci/ensure-chromium` (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _sessions(client, demo):
+    """A saved, a cancelled and an open session, so the lists have something to show."""
+    saved = FlowActions(client, demo)
+    saved.start(customer="cus_saved", subscription="sub_saved")
+    offer = saved.answer("too_expensive").json["offers"][0]["id"]
+    saved.accept(offer)
+    cancelled = FlowActions(client, demo)
+    cancelled.start(customer="cus_gone", subscription="sub_gone")
+    assert cancelled.answer("missing_feature", "No export to CSV").status_code == 200
+    cancelled.post("/cancel")
+    FlowActions(client, demo).start(customer="cus_open", subscription="sub_open")
+    return saved.session_id
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_sign_in_and_walk_the_admin(device, chromium, app, client, demo, make_user):
+    session_id = _sessions(client, demo)
+    make_user("ada@team.example", "admin", demo.id)
+    db.session.rollback()
+    server = Server(lambda _url: app)
+    width, height = VIEWPORTS[device]
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def shot(name):
+        page.screenshot(path=str(ARTIFACTS / f"{device}-{name}.png"), full_page=True)
+        assert page.locator("h1").count() == 1
+        wide = page.evaluate(WIDER_THAN_SCREEN)
+        assert not wide, f"{name} scrolls sideways at {width}px: {wide}"
+
+    try:
+        page.goto(f"{server.url}/admin/apps/{demo.id}/sessions")
+        assert "/admin/login" in page.url
+        shot("login")
+        page.get_by_label("Email").fill("ada@team.example")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"**/admin/apps/{demo.id}/sessions")
+        assert page.get_by_role("heading", level=1).inner_text() == "Sessions"
+        assert page.locator("tbody tr").count() == 3
+        shot("sessions")
+        page.goto(f"{server.url}/admin/apps/{demo.id}/sessions/{session_id}")
+        assert page.locator(".timeline li").count() >= 3
+        shot("session")
+        page.get_by_role("link", name="Audit log").click()
+        page.wait_for_url("**/audit")
+        shot("audit")
+        page.get_by_role("link", name="All apps").click()
+        page.wait_for_url("**/admin/")
+        shot("dashboard")
+        # The skip link is the first stop for a keyboard.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.get_by_role("button", name="Log out").click()
+        page.wait_for_url("**/admin/login")
+        assert "You are signed out." in page.content()
+    finally:
+        context.close()
+        server.stop()
