@@ -4,6 +4,7 @@ against the stateful fake in tests/billing/test_stripe_provider.py."""
 
 import threading
 import time
+from datetime import datetime
 
 import pytest
 from werkzeug.serving import make_server
@@ -11,6 +12,7 @@ from werkzeug.serving import make_server
 from saveflow.billing.connections import connect
 from saveflow.db import utcnow
 from saveflow.extensions import db
+from saveflow.sessions.models import Session
 from tests.billing.localstripe import SECRET_KEY, WEBHOOK_SECRET, LocalStripe
 from tests.conftest import FlowActions
 
@@ -44,12 +46,10 @@ def start(flow, customer, sub):
 
 
 def test_legacy_plan_snapshot_and_mrr(stripe_flow, localstripe):
-    PRO_YEARLY = {**PRO, "id": "pro-yearly-ls", "amount": 49000, "interval": "year"}
-    customer, sub = localstripe.subscribe(PRO_YEARLY, quantity=3)
+    yearly = {**PRO, "id": "pro-yearly-ls", "amount": 49000, "interval": "year"}
+    customer, sub = localstripe.subscribe(yearly, quantity=3)
     response = start(stripe_flow, customer, sub)
     assert response.status_code == 201, response.json
-    from saveflow.sessions.models import Session
-
     row = db.session.get(Session, stripe_flow.session_id)
     assert row.snapshot["plan"] == "pro-yearly-ls"
     assert row.snapshot["plan_name"] == "Pro monthly"  # the legacy plan's nickname
@@ -69,8 +69,6 @@ def test_cancel_at_period_end_changes_the_subscription_in_stripe(stripe_flow, lo
     assert response.json["outcome"] == "cancelled"
     assert response.json["effective"]["provider"] == "stripe"
     assert response.json["effective_at"] is not None
-    from datetime import datetime
-
     ends = datetime.fromisoformat(response.json["effective_at"]).timestamp()
     assert int(ends) == after["current_period_end"]
 
@@ -119,6 +117,4 @@ def test_a_deleted_subscription_turns_the_save_into_a_boomerang(
     assert state["save_status"] == "boomerang"
     ended = localstripe.client.v1.subscriptions.retrieve(sub).to_dict()["ended_at"]
     assert state["save"]["ended_at"] is not None
-    from datetime import datetime
-
     assert int(datetime.fromisoformat(state["save"]["ended_at"]).timestamp()) == ended

@@ -12,6 +12,7 @@ from saveflow.offers import service
 from saveflow.offers.models import Offer
 from saveflow.sessions.models import Session, SessionEvent
 from tests.conftest import FlowActions
+from tests.fakes.fixtures import sdk_client
 
 WEBHOOK_SECRET = "whsec_fakefakefake"
 
@@ -60,10 +61,6 @@ def events(flow) -> list[SessionEvent]:
 def test_snapshot_reads_price_quantity_discount_and_product(client, stripe_app, stripe_fake):
     coupon = stripe_fake.create_coupon(percent_off=20, duration="repeating", duration_in_months=6)
     stripe_fake.create_subscription(id="sub_1", customer="cus_1", amount=4900, quantity=2)
-    client_sdk = stripe_fake  # seeded directly: the app is what reads it
-    client_sdk.subscription("sub_1")
-    from tests.fakes.fixtures import sdk_client
-
     sdk_client(stripe_fake).v1.subscriptions.update(
         "sub_1", params={"discounts": [{"coupon": coupon["id"]}]}
     )
@@ -240,9 +237,9 @@ def test_past_due_falls_back_to_the_open_invoice(client, stripe_app, stripe_fake
 
 
 def test_keys_never_reach_the_database_in_plaintext(app, stripe_app, stripe_fake):
-    raw = db.session.execute(db.text("SELECT secret_key, webhook_secret FROM billing_connections"))
-    for secret_key, webhook_secret in raw:
-        assert stripe_fake.api_key not in secret_key and WEBHOOK_SECRET not in webhook_secret
+    query = db.text("SELECT secret_key, webhook_secret FROM billing_connections")
+    ((secret_key, webhook_secret),) = db.session.execute(query).all()  # the one connection
+    assert stripe_fake.api_key not in secret_key and WEBHOOK_SECRET not in webhook_secret
 
 
 def test_a_cancel_stripe_does_not_confirm_in_time_is_not_booked(client, stripe_app, stripe_fake):
