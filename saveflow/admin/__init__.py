@@ -7,6 +7,42 @@ from saveflow.extensions import csrf, db, login_manager
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
+# An app's sections: (label, endpoint, other endpoints that highlight it). A section shows once
+# its endpoint is registered.
+NAV = (
+    (
+        "Rules",
+        "admin.rules",
+        ("admin.rule_edit", "admin.rule_versions", "admin.rule_diff", "admin.simulator"),
+    ),
+    ("Offers", "admin.offers", ("admin.offer_new", "admin.offer_edit")),
+    ("Reasons", "admin.reasons", ("admin.reason_edit", "admin.unclassified")),
+    ("Experiments", "admin.experiments", ("admin.experiment_edit",)),
+    ("Preview", "admin.preview", ()),
+    ("Sessions", "admin.sessions", ("admin.session_detail",)),
+    ("Audit log", "admin.audit_log", ()),
+    (
+        "Settings",
+        "admin.app_settings",
+        ("admin.app_brand", "admin.app_secrets", "admin.app_stripe"),
+    ),
+    ("Team", "admin.app_users", ()),
+)
+
+
+@bp.app_context_processor
+def _navigation() -> dict:
+    from flask import current_app
+
+    from saveflow.admin.changes import can_edit, is_app_admin
+
+    return {
+        "admin_nav": NAV,
+        "admin_endpoints": current_app.view_functions.keys(),
+        "can_edit": can_edit,
+        "is_app_admin": is_app_admin,
+    }
+
 
 @bp.before_request
 def _check_csrf() -> None:
