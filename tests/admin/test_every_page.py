@@ -1,0 +1,86 @@
+"""Every admin page, found from the URL map rather than listed by hand, for every role.
+
+A page added later is walked without anyone remembering to add it here: no role may ever get a
+5xx, a page a role may open has a title and exactly one h1, and nobody signed out gets in.
+"""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from saveflow.apps.setup import create_app_with_defaults
+from saveflow.extensions import db
+from saveflow.offers import service as offers
+from saveflow.reasons.models import Reason
+from tests.conftest import FlowActions
+
+ROLES = ("admin", "editor", "finance", "viewer")
+# Pages that need no app in the URL.
+GLOBAL_PAGES = {"admin.login", "admin.dashboard", "admin.app_new"}
+
+
+def _values(demo, session_id) -> dict[str, str]:
+    """A real value for every URL argument an admin page can take."""
+    reason = db.session.scalar(select(Reason).where(Reason.app_id == demo.id).limit(1))
+    document = offers.published(demo.id).document
+    return {
+        "app_id": demo.id,
+        "session_id": session_id,
+        "reason_id": str(reason.id),
+        "key": next(iter(offers.active_offers(demo.id))),
+        "rule_id": document["rules"][0]["id"],
+        "number": str(offers.published(demo.id).version),
+        "version": str(offers.published(demo.id).version),
+    }
+
+
+def _admin_pages(app, values) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("admin.") or "GET" not in (rule.methods or ()):
+            continue
+        missing = set(rule.arguments) - values.keys()
+        assert not missing, f"{rule.rule}: give this test a value for {sorted(missing)}"
+        urls.append((rule.endpoint, rule.build({k: values[k] for k in rule.arguments})[1]))
+    return sorted(urls)
+
+
+@pytest.fixture
+def every_page(app, client, demo):
+    flow = FlowActions(client, demo)
+    assert flow.start().status_code == 201
+    assert flow.answer("other", "the overage charges are killing us").status_code == 200
+    return _admin_pages(app, _values(demo, flow.session_id))
+
+
+def _sign_in_as(who, demo, make_user, admin):
+    if who == "anonymous":
+        return
+    if who == "other-app":
+        other = create_app_with_defaults("Other", ["https://other.example"], actor="test")
+        db.session.commit()
+        make_user("other@team.example", "admin", other.id)
+        assert admin.login("other@team.example").status_code == 302
+        return
+    make_user(f"{who}@team.example", who, demo.id)
+    assert admin.login(f"{who}@team.example").status_code == 302
+
+
+@pytest.mark.parametrize("who", [*ROLES, "other-app", "anonymous"])
+def test_every_admin_page_for_every_role(who, every_page, demo, make_user, admin, client):
+    _sign_in_as(who, demo, make_user, admin)
+    assert len(every_page) >= 4
+    for endpoint, url in every_page:
+        response = client.get(url)
+        assert response.status_code < 500, (who, url)
+        if who == "anonymous" and endpoint != "admin.login":
+            assert response.status_code == 302, url
+            assert response.headers["Location"].startswith("/admin/login?next=")
+        if who == "other-app" and endpoint not in GLOBAL_PAGES:
+            assert response.status_code == 403, url
+        if response.status_code == 200 and response.mimetype == "text/html":
+            html = response.text
+            assert re.search(r"<title>[^<]+</title>", html), url
+            assert len(re.findall(r"<h1[\s>]", html)) == 1, url
+            assert 'href="#main"' in html and 'id="main"' in html, url
