@@ -8,7 +8,7 @@ import pytest
 from saveflow.extensions import db
 from tests.admin.conftest import PASSWORD
 from tests.conftest import FlowActions
-from tests.widget.conftest import CHROMIUM, CHROMIUM_ARGS, Server
+from tests.widget.conftest import Server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin"
 # The elements that stick out past the right edge of the screen, if any.
@@ -18,18 +18,6 @@ WIDER_THAN_SCREEN = """
   .map(e => e.tagName + '.' + e.className).slice(0, 5)
 """
 VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 740)}
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing; run `bash .ci/ensure-chromium` (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _sessions(client, demo):

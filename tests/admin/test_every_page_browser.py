@@ -1,0 +1,102 @@
+"""Every admin page in Chromium, found from the URL map: reachable by keyboard, fits a phone.
+
+For each page an admin can open, the Tab key must reach every visible control (links, buttons,
+fields; a radio group counts once), and at 375 px nothing may stick out past the screen's edge.
+A full-page screenshot of each page at both sizes lands in test-artifacts/admin/every/.
+"""
+
+import re
+from pathlib import Path
+
+from saveflow.extensions import db
+from tests.admin.conftest import PASSWORD
+from tests.admin.test_browser import VIEWPORTS, WIDER_THAN_SCREEN
+from tests.admin.test_every_page import _admin_pages, _values
+from tests.conftest import FlowActions
+from tests.widget.conftest import Server
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin" / "every"
+
+# Number the visible controls a keyboard user must be able to reach; a radio group is one stop.
+MARK_CONTROLS = """
+() => {
+  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
+  const seen = new Set();
+  let count = 0;
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.disabled || el.closest('[hidden], [inert]') || !el.getClientRects().length) continue;
+    if (getComputedStyle(el).visibility === 'hidden') continue;
+    const key = el.type === 'radio' ? 'radio:' + el.name : 'el:' + count;
+    if (seen.has(key)) { el.dataset.kb = key; continue; }
+    seen.add(key);
+    el.dataset.kb = key;
+    count += 1;
+  }
+  return [...seen];
+}
+"""
+FOCUSED = "() => (document.activeElement && document.activeElement.dataset.kb) || null"
+
+
+def _slug(url: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-")[:80] or "root"
+
+
+def test_every_admin_page_by_keyboard_and_on_a_phone(chromium, app, client, demo, make_user):
+    flow = FlowActions(client, demo)
+    assert flow.start().status_code == 201
+    assert flow.answer("other", "the overage charges are killing us").status_code == 200
+    pages = [
+        url
+        for endpoint, url in _admin_pages(app, _values(demo, flow.session_id))
+        if endpoint != "admin.login"
+    ]
+    make_user("ada@team.example", "admin", None)
+    db.session.rollback()
+    server = Server(lambda _url: app)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    try:
+        for device, (width, height) in VIEWPORTS.items():
+            context = chromium.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            page.goto(f"{server.url}/admin/login")
+            page.get_by_label("Email").fill("ada@team.example")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url("**/admin/")
+            for url in pages:
+                response = page.goto(server.url + url)
+                if response is None or response.headers.get("content-type", "").find("html") < 0:
+                    continue
+                assert response.status < 500, url
+                page.screenshot(path=str(ARTIFACTS / f"{device}-{_slug(url)}.png"), full_page=True)
+                if device == "phone":
+                    wide = page.evaluate(WIDER_THAN_SCREEN)
+                    if wide:
+                        problems.append(f"{url} scrolls sideways at {width}px: {wide}")
+                    continue
+                controls = page.evaluate(MARK_CONTROLS)
+                reached = set()
+                page.locator("body").focus()
+                for _ in range(2 * len(controls) + 20):
+                    page.keyboard.press("Tab")
+                    focused = page.evaluate(FOCUSED)
+                    if focused:
+                        reached.add(focused)
+                    if reached >= set(controls):
+                        break
+                unreached = set(controls) - reached
+                if unreached:
+                    names = page.evaluate(
+                        "keys => keys.map(k => { const e = document.querySelector("
+                        "`[data-kb=\"${k}\"]`); return e.tagName + ' ' + "
+                        "(e.textContent || e.name || '').trim().slice(0, 30); })",
+                        sorted(unreached)[:5],
+                    )
+                    problems.append(f"{url}: the keyboard never reaches {names}")
+            context.close()
+    finally:
+        server.stop()
+    assert not problems, "\n".join(problems)
+    assert len(pages) >= 4
