@@ -9,7 +9,7 @@ from saveflow.billing.models import (
     SubscriptionState,
 )
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
-from saveflow.reasons.models import Reason, ReasonCategory
+from saveflow.reasons.models import LabelledComment, LexiconPhrase, Reason, ReasonCategory
 from saveflow.security.models import SecurityCount
 from saveflow.sessions.models import Session, SessionEvent
 
@@ -18,6 +18,8 @@ __all__ = [
     "AuditEntry",
     "BillingConnection",
     "BillingEvent",
+    "LabelledComment",
+    "LexiconPhrase",
     "Membership",
     "Offer",
     "OfferAcceptance",

@@ -77,7 +77,8 @@ def database(tmp_path_factory):
     tables = (
         "session_events, audit_log, offer_acceptances, sessions, rule_sets, offers, "
         "reasons, reason_categories, apps, security_counts, billing_connections, "
-        "billing_events, paid_invoices, subscription_states, memberships, users"
+        "billing_events, paid_invoices, subscription_states, memberships, users, "
+        "lexicon_phrases, labelled_comments"
     )
 
     def fresh() -> str:

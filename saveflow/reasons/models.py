@@ -1,15 +1,18 @@
-"""Reason categories and the survey reasons mapped to them."""
+"""Reason categories, the survey reasons mapped to them, and what a team taught the classifier."""
+
+from datetime import datetime
 
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from saveflow.db import JSONType
+from saveflow.db import JSONType, UTCDateTime, utcnow
 from saveflow.extensions import Model
 
 
@@ -57,3 +60,53 @@ class Reason(Model):
         viewonly=True,
         lazy="joined",
     )
+
+
+class LexiconPhrase(Model):
+    """A phrase an app's team added to the classifier's lexicon for one of its categories."""
+
+    __tablename__ = "lexicon_phrases"
+    __table_args__ = (
+        UniqueConstraint("app_id", "category_key", "phrase"),
+        ForeignKeyConstraint(
+            ["app_id", "category_key"],
+            ["reason_categories.app_id", "reason_categories.key"],
+            name="fk_lexicon_phrases_category_same_app",
+        ),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[str] = mapped_column(ForeignKey("apps.id"))
+    category_key: Mapped[str] = mapped_column(String(64))
+    phrase: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float] = mapped_column(default=2.0)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LabelledComment(Model):
+    """A customer's free-text comment a team member filed under a category (training data)."""
+
+    __tablename__ = "labelled_comments"
+    __table_args__ = (
+        UniqueConstraint("app_id", "session_id"),
+        ForeignKeyConstraint(
+            ["app_id", "session_id"],
+            ["sessions.app_id", "sessions.id"],
+            name="fk_labelled_comments_session_same_app",
+        ),
+        ForeignKeyConstraint(
+            ["app_id", "category_key"],
+            ["reason_categories.app_id", "reason_categories.key"],
+            name="fk_labelled_comments_category_same_app",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app_id: Mapped[str] = mapped_column(ForeignKey("apps.id"))
+    session_id: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    category_key: Mapped[str] = mapped_column(String(64))
+    labelled_by: Mapped[str] = mapped_column(String(200))
+    labelled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

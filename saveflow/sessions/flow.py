@@ -158,7 +158,11 @@ def _answer(app, session, reason_key, comment, now, history, tries=3):
             errors={"comment": ["Tell us a little more for this reason."]},
         )
     result = classify(
-        reason.category, comment, session.snapshot.get("status"), session.locale
+        reason.category,
+        comment,
+        session.snapshot.get("status"),
+        session.locale,
+        lexicon=setup.lexicon,
     ).to_dict()
     decision = decide(app, session, result, setup, now, history)
     session.reason_key, session.comment, session.classification = reason_key, comment, result

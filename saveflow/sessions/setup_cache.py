@@ -1,8 +1,8 @@
-"""A per-process cache of each app's flow setup: reasons, offers and the published rules.
+"""A per-process cache of each app's flow setup: reasons, lexicon, offers and the published rules.
 
 These change rarely and every session call needs them, so they are read once per change rather
 than once per request. The key is `apps.config_version`, which database triggers bump on every
-change to the app row, its reasons, categories, offers or rule sets: a request reads the app row
+change to the app row, its reasons, categories, lexicon phrases, offers or rule sets: a request reads the app row
 (it needs it anyway) and the cache answers while the stamp it holds is the one it was built at.
 Entries are deeply frozen, so requests on any thread share them without copying or locking.
 """
@@ -20,6 +20,7 @@ from saveflow.extensions import db
 from saveflow.offers import service as offers
 from saveflow.offers.models import Offer
 from saveflow.offers.rules import CompiledRuleSet, OfferSpec, compile_rule_set
+from saveflow.reasons.app_lexicon import Lexicon, app_phrases, merged
 from saveflow.reasons.models import Reason
 
 _CACHE: dict[str, "AppSetup"] = {}
@@ -72,6 +73,7 @@ class AppSetup:
     rule_set_version: int | None
     rules: CompiledRuleSet | None
     connections: Mapping[str, Connection]  # billing connection by mode (test, live)
+    lexicon: Lexicon  # the classifier's phrases: the defaults plus the app's own
 
     def reason(self, key: str) -> ReasonView | None:
         """Return an active reason by key."""
@@ -95,7 +97,7 @@ def setup_for(app: App) -> AppSetup:
 
 
 def load(app_id: str, config_version: int) -> AppSetup:
-    """Read an app's setup from the database (four queries)."""
+    """Read an app's setup from the database (five queries)."""
     reasons = db.session.scalars(
         select(Reason).where(Reason.app_id == app_id, Reason.active).order_by(Reason.position)
     )
@@ -115,6 +117,7 @@ def load(app_id: str, config_version: int) -> AppSetup:
         rule_set_version=rule_set.version if rule_set else None,
         rules=compile_rule_set(rule_set.document) if rule_set else None,
         connections=MappingProxyType(load_connections(app_id)),
+        lexicon=merged(app_phrases(app_id)),
     )
 
 
