@@ -47,3 +47,13 @@ def loads(raw: bytes | str):
 def is_clean(value: str) -> bool:
     """Return whether a string (say a URL part) is already storable as it is."""
     return clean_text(value) == value
+
+
+_FULL_WIDTH = str.maketrans(
+    {",": "，", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
+)
+
+
+def chinese_punctuation(value: str) -> str:
+    """Return Chinese copy with ASCII , ? ! : ; ( ) written as their full-width forms."""
+    return value.translate(_FULL_WIDTH)

@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, or_, select
 
 from saveflow.apps.models import AuditEntry
 from saveflow.extensions import db
+from saveflow.reasons.models import LabelledComment
 from saveflow.sessions.models import Session, SessionEvent
 
 PER_PAGE = 50
@@ -102,3 +103,44 @@ def session_with_events(app_id: str, session_id: str) -> tuple[Session, list[Ses
         .order_by(SessionEvent.seq)
     )
     return found, list(events)
+
+
+def _unclassified(app_id: str, q: str = "", show: str = "open") -> Select:
+    labelled = (
+        select(LabelledComment.id)
+        .where(LabelledComment.app_id == Session.app_id, LabelledComment.session_id == Session.id)
+        .exists()
+    )
+    query = select(Session).where(
+        Session.app_id == app_id,
+        Session.classification["category"].as_string() == "other",
+        func.trim(Session.comment) != "",
+    )
+    if show == "open":
+        query = query.where(~labelled)
+    elif show == "mapped":
+        query = query.where(labelled)
+    if q:
+        query = query.where(Session.comment.icontains(q, autoescape=True))
+    return query
+
+
+def unclassified_page(app_id: str, q: str = "", show: str = "open", page: int = 1) -> Page:
+    """Return sessions whose comment the classifier left in `other`, newest first.
+
+    `show` is "open" (not yet mapped by the team), "mapped" or "all"; `q` searches the comment.
+    """
+    query = _unclassified(app_id, q, show).order_by(Session.created_at.desc(), Session.id.desc())
+    return _page(query, page, per_page=25)
+
+
+def unclassified_count(app_id: str) -> int:
+    """Return how many comments in `other` nobody has mapped yet."""
+    query = _unclassified(app_id).order_by(None).subquery()
+    return db.session.scalar(select(func.count()).select_from(query)) or 0
+
+
+def reason_used(app_id: str, key: str) -> bool:
+    """Tell whether any session of the app answered with this reason."""
+    found = select(Session.id).where(Session.app_id == app_id, Session.reason_key == key)
+    return bool(db.session.scalar(select(found.exists())))
