@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
     cfg["WTF_CSRF_CHECK_DEFAULT"] = False
     login_manager.init_app(app)
     csrf.init_app(app)
-    from saveflow.admin import audit, reasons, sessions, views  # noqa: F401
+    from saveflow.admin import audit, reasons, sessions, unclassified, views  # noqa: F401
 
     app.register_blueprint(bp)
 

@@ -21,8 +21,13 @@ def category_label(category: ReasonCategory) -> str:
     return f"{name} ({kind}, {reach[category.influenceable]})"
 
 
-def category_choices(categories, include_other: bool = True) -> list[tuple[str, str]]:
-    return [(c.key, category_label(c)) for c in categories if include_other or c.key != "other"]
+def category_choices(categories, include_other: bool = True) -> list[SelectChoice]:
+    """Offer an app's categories (`other` too, unless a phrase is being filed)."""
+    return [
+        SelectChoice(c.key, category_label(c))
+        for c in categories
+        if include_other or c.key != "other"
+    ]
 
 
 class ReasonForm(FlaskForm):

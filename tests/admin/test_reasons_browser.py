@@ -1,0 +1,110 @@
+"""The reasons pages in Chromium, as an editor uses them: reorder and relabel a reason, map an
+unclassified comment and add a phrase from it; screenshots at desktop and phone sizes."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from saveflow.extensions import db
+from saveflow.models import LabelledComment, LexiconPhrase, Reason
+from tests.admin.conftest import PASSWORD
+from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN
+from tests.conftest import FlowActions
+from tests.widget.conftest import Server
+
+COMMENT = "We need data residency in Germany for our customers in Berlin"
+
+
+def _keys(app_id):
+    db.session.rollback()
+    rows = db.session.scalars(
+        select(Reason).where(Reason.app_id == app_id).order_by(Reason.position)
+    )
+    keys = [r.key for r in rows]
+    db.session.rollback()  # let the server's requests take SQLite's write lock
+    return keys
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_an_editor_reorders_relabels_maps_and_teaches(
+    device, chromium, app, client, demo, make_user
+):
+    flow = FlowActions(client, demo)
+    flow.start(customer="cus_residency")
+    assert flow.answer("other", COMMENT).json["classification"]["category"] == "other"
+    make_user("eve@team.example", "editor", demo.id)
+    app_id = demo.id  # read now: touching an expired row later would hold SQLite's write lock
+    db.session.rollback()
+    server = Server(lambda _url: app)
+    width, height = VIEWPORTS[device]
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def shot(name):
+        page.screenshot(path=str(ARTIFACTS / f"{device}-reasons-{name}.png"), full_page=True)
+        assert page.locator("h1").count() == 1
+        wide = page.evaluate(WIDER_THAN_SCREEN)
+        assert not wide, f"{name} scrolls sideways at {width}px: {wide}"
+
+    try:
+        page.goto(f"{server.url}/admin/apps/{app_id}/reasons")
+        page.get_by_label("Email").fill("eve@team.example")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"**/admin/apps/{app_id}/reasons")
+        assert page.get_by_role("heading", level=1).inner_text() == "Reasons"
+        shot("list")
+
+        start = _keys(app_id)
+        page.get_by_role("button", name="Move “I'm not using it enough” up").click()
+        page.wait_for_load_state()
+        assert "Moved “I'm not using it enough” up." in page.content()
+        assert _keys(app_id)[:2] == [start[1], start[0]]
+
+        page.get_by_role("link", name="Edit “It's too expensive”").click()
+        page.wait_for_url("**/reasons/*")
+        page.get_by_label("English label").fill("Costs too much")
+        page.get_by_label("Simplified Chinese label").fill("太贵了,不值")
+        page.get_by_label("Required").check()
+        shot("edit")
+        page.get_by_role("button", name="Save changes").click()
+        page.wait_for_url(f"**/admin/apps/{app_id}/reasons#reason-*")
+        assert (
+            page.locator(".reason").nth(1).locator(".reason-label").inner_text() == "Costs too much"
+        )
+        assert "太贵了，不值" in page.content()
+        shot("list-after")
+
+        page.get_by_role("link", name=re.compile("1 Unclassified comment")).click()
+        page.wait_for_url("**/reasons/unclassified")
+        assert page.locator(".comment").count() == 1
+        row = page.locator(".comment").first
+        row.get_by_label("Category").select_option("missing_feature")
+        phrase = row.get_by_label("Phrase for the lexicon")
+        assert phrase.input_value() == COMMENT
+        phrase.fill("data residency")
+        shot("unclassified")
+        row.get_by_role("button", name="Map and add phrase").click()
+        page.wait_for_load_state()
+        assert "added “data residency” to the lexicon" in page.content()
+        assert page.locator(".comment").count() == 0
+        assert page.locator(".lexicon tbody tr").count() == 1
+        shot("unclassified-after")
+        # The keyboard reaches the remove button of the new phrase.
+        remove = page.get_by_role("button", name="Remove “data residency”")
+        remove.focus()
+        assert page.evaluate("document.activeElement.textContent") == "Remove"
+    finally:
+        context.close()
+        server.stop()
+
+    db.session.rollback()
+    [label] = db.session.scalars(select(LabelledComment)).all()
+    assert label.category_key == "missing_feature" and label.text == COMMENT
+    assert [p.phrase for p in db.session.scalars(select(LexiconPhrase))] == ["data residency"]
+    again = FlowActions(client, demo)
+    again.start(customer="cus_next")
+    answer = again.answer("other", "data residency is a must for us")
+    assert answer.json["classification"]["category"] == "missing_feature"
