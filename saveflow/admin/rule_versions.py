@@ -36,6 +36,7 @@ def _versions_page(app_id: str, form: ImportForm | None = None, status=200, prob
         in_force=in_force.version if in_force else None,
         published=[r for r in rows if r.status == "published"],
         form=form or ImportForm(formdata=None),
+        export_name=export_name,
         problems=list(problems),
     ), status
 
@@ -171,10 +172,16 @@ def rule_export(app_id: str):
     row = _side(app_id, request.args.get("version"), in_force or service.draft(app_id))
     if row is None:
         abort(404)
-    name = f"{app_id}-rules-{'draft' if row.status == DRAFT else f'v{row.version}'}.json"
     body = json.dumps(row.document, indent=2, ensure_ascii=False) + "\n"
+    # Inline, so a browser shows it; the pages' links carry `download` to save it as a file.
+    disposition = "attachment" if request.args.get("download") else "inline"
     return Response(
         body,
         mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": f'{disposition}; filename="{export_name(app_id, row)}"'},
     )
+
+
+def export_name(app_id: str, row: RuleSet) -> str:
+    """Return the file name a version's JSON downloads as."""
+    return f"{app_id}-rules-{'draft' if row.status == DRAFT else f'v{row.version}'}.json"

@@ -109,9 +109,9 @@ def test_the_diff_page_in_plain_words_and_as_json(client, demo, editor):
 def test_export_any_version_or_the_draft(client, demo, editor):
     response = client.get(f"{editor}/export")
     assert response.status_code == 200 and response.mimetype == "application/json"
-    assert response.headers["Content-Disposition"] == (
-        f'attachment; filename="{demo.id}-rules-v1.json"'
-    )
+    assert response.headers["Content-Disposition"] == f'inline; filename="{demo.id}-rules-v1.json"'
+    response = client.get(f"{editor}/export?version=1&download=1")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
     assert json.loads(response.text) == service.published(demo.id).document
     assert client.get(f"{editor}/export?version=draft").status_code == 404
     service.save_draft(demo.id, {"schema": 1, "rules": []}, "test")

@@ -113,7 +113,7 @@ def test_build_a_rule_with_the_form_and_roll_back(device, app, chromium, demo, m
         second = page.locator("fieldset.cond").nth(1)
         second.get_by_label("Field").select_option("mrr")
         second.get_by_label("Operator").select_option("gte")
-        second.get_by_label("Value").fill("100")
+        second.get_by_label("Value").fill("lots")
         page.get_by_role("button", name="+ Add condition").click()
         third = page.locator("fieldset.cond").nth(2)
         third.get_by_label("Field").select_option("attributes")
@@ -121,9 +121,25 @@ def test_build_a_rule_with_the_form_and_roll_back(device, app, chromium, demo, m
         third.get_by_label("Attribute name").fill("seats")
         third.get_by_label("Operator").select_option("between")
         third.get_by_label("Value").fill("5, 50")
+        # A row added by mistake goes again without a round trip to the server.
+        page.get_by_role("button", name="+ Add condition").click()
+        assert page.locator("fieldset.cond").count() == 4
+        page.get_by_role("button", name="Remove condition 4").click()
+        assert page.locator("fieldset.cond legend").last.text_content() == "Condition 3"
+        assert page.locator("fieldset.cond").count() == 3
         page.get_by_label("Primary offer").select_option("concierge")
         page.get_by_role("button", name="+ Add fallback").click()
         page.get_by_label("Fallback 1").select_option("discount_25_3m")
+        page.get_by_role("button", name="Add to draft").click()
+        # A typo is shown next to its field; everything typed is still there.
+        error = page.locator("#conditions-1-value-error")
+        assert error.inner_text() == "“lots” is not a number."
+        assert page.locator("#conditions-1-value").get_attribute("aria-describedby") == (
+            "conditions-1-value-error"
+        )
+        assert page.get_by_label("Fallback 1").input_value() == "discount_25_3m"
+        _check(page, "new-rule-error", device)
+        page.locator("#conditions-1-value").fill("100")
         _check(page, "new-rule", device)
         page.get_by_role("button", name="Add to draft").click()
         page.wait_for_url(f"**{base}*")
