@@ -68,7 +68,16 @@ def init_app(app: Flask) -> None:
     cfg["WTF_CSRF_CHECK_DEFAULT"] = False
     login_manager.init_app(app)
     csrf.init_app(app)
-    from saveflow.admin import audit, reasons, sessions, unclassified, views  # noqa: F401
+    from saveflow.admin import (  # noqa: F401  (routes register on bp)
+        audit,
+        reasons,
+        rule_edit,
+        rule_versions,
+        rules,
+        sessions,
+        unclassified,
+        views,
+    )
 
     app.register_blueprint(bp)
 

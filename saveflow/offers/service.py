@@ -1,6 +1,5 @@
 """Offer and rule-set storage: drafts, publishing, rollback, import and export."""
 
-
 from sqlalchemy import func, select
 
 from saveflow.apps.audit import audit
@@ -61,8 +60,13 @@ def _next_version(app_id: str) -> int:
     return (last or 0) + 1
 
 
-def save_draft(app_id: str, document: dict, actor: str, note: str | None = None) -> RuleSet:
-    """Validate a document and store it as the app's draft (one draft at a time)."""
+def save_draft(
+    app_id: str, document: dict, actor: str, note: str | None = None, *, logged: bool = True
+) -> RuleSet:
+    """Validate a document and store it as the app's draft (one draft at a time).
+
+    `logged=False` leaves the audit entry to the caller (the admin records before and after).
+    """
     clean = validate_rule_set(document, offer_keys=set(offer_specs(app_id)))
     row = draft(app_id)
     if row is None:
@@ -70,11 +74,12 @@ def save_draft(app_id: str, document: dict, actor: str, note: str | None = None)
         db.session.add(row)
     row.document, row.note, row.created_by = clean, note, actor
     db.session.flush()
-    audit(app_id, actor, "rules.draft_saved", f"rule_set:{row.version}")
+    if logged:
+        audit(app_id, actor, "rules.draft_saved", f"rule_set:{row.version}")
     return row
 
 
-def publish(app_id: str, actor: str) -> RuleSet:
+def publish(app_id: str, actor: str, *, logged: bool = True) -> RuleSet:
     """Publish the draft; from then on that version never changes."""
     row = draft(app_id)
     if row is None:
@@ -82,11 +87,12 @@ def publish(app_id: str, actor: str) -> RuleSet:
     validate_rule_set(row.document, offer_keys=set(offer_specs(app_id)))
     row.status, row.published_at = "published", utcnow()
     db.session.flush()
-    audit(app_id, actor, "rules.published", f"rule_set:{row.version}")
+    if logged:
+        audit(app_id, actor, "rules.published", f"rule_set:{row.version}")
     return row
 
 
-def rollback(app_id: str, to_version: int, actor: str) -> RuleSet:
+def rollback(app_id: str, to_version: int, actor: str, *, logged: bool = True) -> RuleSet:
     """Put an earlier published version back in force as a new version, keeping history linear."""
     old = version(app_id, to_version)
     if old is None or old.status != "published":
@@ -108,6 +114,8 @@ def rollback(app_id: str, to_version: int, actor: str) -> RuleSet:
     )
     db.session.add(row)
     db.session.flush()
+    if not logged:
+        return row
     audit(
         app_id,
         actor,

@@ -1,0 +1,182 @@
+"""The rule builder in Chromium, the way a newcomer uses it: sign in, change the offer for "too
+expensive", publish, and see the widget on the host page show the new offer."""
+
+import pytest
+
+from saveflow.accounts.service import create_user
+from saveflow.extensions import db
+from saveflow.offers import service
+from tests.admin.conftest import PASSWORD
+from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN
+from tests.widget.conftest import HostPage, Server, Widget
+
+SHOTS = ARTIFACTS / "rules"
+
+
+def _sign_in(page, base, email, next_path):
+    page.goto(f"{base}/admin/login?next={next_path}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{next_path}")
+
+
+def _check(page, name, device):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{device}-{name}.png"), full_page=True)
+    assert page.locator("h1").count() == 1
+    wide = page.evaluate(WIDER_THAN_SCREEN)
+    assert not wide, f"{name} scrolls sideways: {wide}"
+
+
+def _published_offers(app_id):
+    db.session.rollback()
+    try:
+        rules = service.published(app_id).document["rules"]
+        return next(r["offers"] for r in rules if r["id"] == "too_expensive")
+    finally:
+        db.session.rollback()
+
+
+def test_editor_changes_the_too_expensive_offer_and_the_widget_shows_it(app, chromium):
+    widget = Widget(app)
+    try:
+        app_id = widget.make_app()
+        create_user("eve@team.example", PASSWORD, "editor", app_id)
+        db.session.commit()
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        _sign_in(page, widget.saveflow.url, "eve@team.example", "/admin/")
+        page.get_by_role("link", name="Acme standard").first.click()
+        page.get_by_role("link", name="Rules", exact=True).click()
+        page.wait_for_url(f"**/admin/apps/{app_id}/rules")
+        _check(page, "1-rules-live", "desktop")
+        page.get_by_role("link", name="It's too expensive").first.click()
+        page.wait_for_url("**/rules/too_expensive")
+        page.get_by_label("Primary offer").select_option("pause_2m")
+        _check(page, "2-edit", "desktop")
+        page.get_by_role("button", name="Save to draft").click()
+        page.wait_for_url(f"**/admin/apps/{app_id}/rules*")
+        rule = page.locator("#rule-too_expensive")
+        assert rule.locator(".badge", has_text="Changed").count() == 1
+        assert "offer Pause for 2 months instead, else Switch to a smaller plan" in (
+            rule.locator(".summary").inner_text()
+        )
+        assert _published_offers(app_id) == ["discount_25_3m", "downgrade"]  # not live yet
+        _check(page, "3-draft", "desktop")
+        page.get_by_label("Note (optional)").fill("Pause instead of a discount")
+        page.get_by_role("button", name="Publish draft").click()
+        page.wait_for_url(f"**/admin/apps/{app_id}/rules")
+        assert "Published version 2" in page.locator(".notice").inner_text()
+        assert _published_offers(app_id) == ["pause_2m", "downgrade"]
+        _check(page, "4-published", "desktop")
+        context.close()
+
+        host_context = chromium.new_context(viewport={"width": 1000, "height": 760})
+        host = HostPage(host_context.new_page(), "rules-published-offer")
+        host.page.set_default_timeout(8000)
+        host.goto(widget.host.url).open()
+        host.step("survey")
+        host.frame.get_by_label("It's too expensive").check()
+        host.frame.get_by_role("button", name="Next").click()
+        offer = host.step("offer")
+        assert "Pause for 2 months instead" in offer.inner_text()
+        assert "25% off" not in offer.inner_text()
+        host.page.screenshot(path=str(SHOTS / "desktop-5-widget-offer.png"))
+        assert host.errors == [] and errors == []
+        host_context.close()
+    finally:
+        widget.stop()
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_build_a_rule_with_the_form_and_roll_back(device, app, chromium, demo, make_user):
+    make_user("eve@team.example", "editor", demo.id)
+    db.session.rollback()
+    server = Server(lambda _url: app)
+    width, height = VIEWPORTS[device]
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    base = f"/admin/apps/{demo.id}/rules"
+    try:
+        _sign_in(page, server.url, "eve@team.example", base)
+        page.get_by_role("link", name="Add a rule").click()
+        page.wait_for_url("**/rules/new")
+        page.get_by_label("Name", exact=True).fill("Expensive and big")
+        page.get_by_label("Rule id").fill("big_spenders")
+        first = page.locator("fieldset.cond").nth(0)
+        first.get_by_label("Value").fill("too_expensive")
+        page.get_by_role("button", name="+ Add condition").click()
+        second = page.locator("fieldset.cond").nth(1)
+        second.get_by_label("Field").select_option("mrr")
+        second.get_by_label("Operator").select_option("gte")
+        second.get_by_label("Value").fill("lots")
+        page.get_by_role("button", name="+ Add condition").click()
+        third = page.locator("fieldset.cond").nth(2)
+        third.get_by_label("Field").select_option("attributes")
+        assert third.get_by_label("Attribute name").is_visible()
+        third.get_by_label("Attribute name").fill("seats")
+        third.get_by_label("Operator").select_option("between")
+        third.get_by_label("Value").fill("5, 50")
+        # A row added by mistake goes again without a round trip to the server.
+        page.get_by_role("button", name="+ Add condition").click()
+        assert page.locator("fieldset.cond").count() == 4
+        page.get_by_role("button", name="Remove condition 4").click()
+        assert page.locator("fieldset.cond legend").last.text_content() == "Condition 3"
+        assert page.locator("fieldset.cond").count() == 3
+        page.get_by_label("Primary offer").select_option("concierge")
+        page.get_by_role("button", name="+ Add fallback").click()
+        page.get_by_label("Fallback 1").select_option("discount_25_3m")
+        page.get_by_role("button", name="Add to draft").click()
+        # A typo is shown next to its field; everything typed is still there.
+        error = page.locator("#conditions-1-value-error")
+        assert error.inner_text() == "“lots” is not a number."
+        assert page.locator("#conditions-1-value").get_attribute("aria-describedby") == (
+            "conditions-1-value-error"
+        )
+        assert page.get_by_label("Fallback 1").input_value() == "discount_25_3m"
+        _check(page, "new-rule-error", device)
+        page.locator("#conditions-1-value").fill("100")
+        _check(page, "new-rule", device)
+        page.get_by_role("button", name="Add to draft").click()
+        page.wait_for_url(f"**{base}*")
+        rule = page.locator("#rule-big_spenders")
+        assert rule.locator(".summary").inner_text() == (
+            "When the reason is “It's too expensive” and MRR ≥ 100 and attribute “seats” is "
+            "between 5 and 50 → offer Let us set it up for you, else 25% off your next 3 months"
+        )
+        # A new rule runs last; move it to the top with the arrow, by keyboard.
+        for _ in range(20):
+            up = rule.get_by_role("button", name="Move Expensive and big up")
+            if up.is_disabled():
+                break
+            up.focus()
+            page.keyboard.press("Enter")
+            page.wait_for_load_state()
+            rule = page.locator("#rule-big_spenders")
+        assert page.locator(".rule-list").first.locator("li h3").first.inner_text() == (
+            "Expensive and big"
+        )
+        _check(page, "draft", device)
+        page.get_by_role("button", name="Publish draft").click()
+        page.wait_for_url(f"**{base}")
+        page.get_by_role("link", name="Version history").click()
+        page.wait_for_url("**/rules/versions")
+        _check(page, "versions", device)
+        page.get_by_role("link", name="Changes in version 2").click()
+        page.wait_for_url("**/rules/diff*")
+        assert page.locator(".diff-rule.diff-added h2").inner_text() == "Expensive and big"
+        _check(page, "diff", device)
+        page.go_back()
+        page.get_by_role("button", name="Roll back to 1").click()
+        page.wait_for_url("**/rules/versions")
+        assert "Version 1 is back in force as version 3." in page.locator(".notice").inner_text()
+        db.session.rollback()
+        assert service.published(demo.id).document == service.version(demo.id, 1).document
+        db.session.rollback()
+    finally:
+        context.close()
+        server.stop()
