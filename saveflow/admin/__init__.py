@@ -17,7 +17,7 @@ NAV = (
     ),
     ("Offers", "admin.offers", ("admin.offer_new", "admin.offer_edit")),
     ("Reasons", "admin.reasons", ("admin.reason_edit", "admin.unclassified")),
-    ("Experiments", "admin.experiments", ("admin.experiment_edit",)),
+    ("Experiments", "admin.experiments", ("admin.experiment_edit", "admin.experiment_results")),
     ("Preview", "admin.preview", ()),
     ("Sessions", "admin.sessions", ("admin.session_detail",)),
     ("Audit log", "admin.audit_log", ()),
@@ -68,7 +68,13 @@ def init_app(app: Flask) -> None:
     cfg["WTF_CSRF_CHECK_DEFAULT"] = False
     login_manager.init_app(app)
     csrf.init_app(app)
-    from saveflow.admin import audit, sessions, views  # noqa: F401  (routes register on bp)
+    from saveflow.admin import (  # noqa: F401  (routes register on bp)
+        audit,
+        experiments,
+        sessions,
+        simulator,
+        views,
+    )
 
     app.register_blueprint(bp)
 
