@@ -17,7 +17,7 @@ NAV = (
     ),
     ("Offers", "admin.offers", ("admin.offer_new", "admin.offer_edit")),
     ("Reasons", "admin.reasons", ("admin.reason_edit", "admin.unclassified")),
-    ("Experiments", "admin.experiments", ("admin.experiment_edit",)),
+    ("Experiments", "admin.experiments", ("admin.experiment_edit", "admin.experiment_results")),
     ("Preview", "admin.preview", ()),
     ("Sessions", "admin.sessions", ("admin.session_detail",)),
     ("Audit log", "admin.audit_log", ()),
@@ -70,11 +70,13 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     from saveflow.admin import (  # noqa: F401  (routes register on bp)
         audit,
+        experiments,
         reasons,
         rule_edit,
         rule_versions,
         rules,
         sessions,
+        simulator,
         unclassified,
         views,
     )

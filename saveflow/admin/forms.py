@@ -36,9 +36,12 @@ class AuditFilter(FilterForm):
 
 class SessionFilter(FilterForm):
     q = StringField("Customer or session", validators=[Optional(), Length(max=200)])
-    outcome = SelectField("Outcome", choices=_choices(("open", *OUTCOMES)))
+    # default "": a link that names only some filters (e.g. ?mode=live) is still a valid filter.
+    outcome = SelectField("Outcome", choices=_choices(("open", *OUTCOMES)), default="")
     reason = StringField("Reason", validators=[Optional(), Length(max=64)])
     offer = StringField("Offer", validators=[Optional(), Length(max=64)])
-    mode = SelectField("Mode", choices=_choices(MODES))
+    mode = SelectField("Mode", choices=_choices(MODES), default="")
+    experiment = StringField("Experiment", validators=[Optional(), Length(max=64)])
+    variant = StringField("Variant", validators=[Optional(), Length(max=64)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])

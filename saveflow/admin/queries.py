@@ -65,6 +65,8 @@ def sessions_page(
     reason: str = "",
     offer: str = "",
     mode: str = "",
+    experiment: str = "",
+    variant: str = "",
     since: date | None = None,
     until: date | None = None,
     page: int = 1,
@@ -83,6 +85,10 @@ def sessions_page(
         query = query.where(Session.accepted_offer_key == offer)
     if mode:
         query = query.where(Session.mode == mode)
+    if experiment:
+        query = query.where(Session.experiment_key == experiment)
+    if variant:
+        query = query.where(Session.variant == variant)
     if since:
         query = query.where(Session.created_at >= _day_start(since))
     if until:

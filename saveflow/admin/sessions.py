@@ -31,6 +31,8 @@ def sessions(app_id: str):
         "reason": (form.reason.data or "").strip(),
         "offer": (form.offer.data or "").strip(),
         "mode": form.mode.data or "",
+        "experiment": (form.experiment.data or "").strip(),
+        "variant": (form.variant.data or "").strip(),
         "since": form.since.data if valid else None,
         "until": form.until.data if valid else None,
     }

@@ -4,6 +4,7 @@ Steps: payment_recovery → survey → offers → confirm → done. Terminal out
 `saveflow.sessions.outcomes`. Functions take plain values and leave committing to the caller.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TypeGuard
 
@@ -16,7 +17,14 @@ from saveflow.db import new_id
 from saveflow.domain_errors import Invalid, NotFound, SessionConflict
 from saveflow.extensions import db
 from saveflow.i18n import choose_locale
-from saveflow.offers.rules import Context, Decision, evaluate, policy_from_settings
+from saveflow.offers.rules import (
+    CompiledRuleSet,
+    Context,
+    Decision,
+    OfferSpec,
+    evaluate,
+    policy_from_settings,
+)
 from saveflow.reasons.classify import classify
 from saveflow.reports.revenue import mrr
 from saveflow.sessions import tokens
@@ -206,7 +214,25 @@ def decide(
 ):
     """Run the published rule set for this session and remember which version ran."""
     session.rule_set_version = setup.rule_set_version
-    if setup.rules is None or session.max_offers == 0:
+    decision = run_rules(app, session, classification, setup.rules, setup.specs, now, history)
+    session.experiment_key = decision.experiment
+    return decision
+
+
+def run_rules(
+    app: App,
+    session: Session,
+    classification: dict,
+    rules: CompiledRuleSet | dict | None,
+    specs: Mapping[str, OfferSpec],
+    now: datetime,
+    history: dict,
+) -> Decision:
+    """Decide a session's offers under `rules` without changing the session.
+
+    The live flow calls it through `decide`; the simulator replays past sessions with it.
+    """
+    if rules is None or session.max_offers == 0:
         return Decision(rule_id=None, variant=None, offers=(), skipped=())
     context = Context(
         customer=session.customer,
@@ -220,9 +246,7 @@ def decide(
         now=now,
     )
     policy = policy_from_settings(app.settings, session.compliance_mode)
-    decision = evaluate(setup.rules, context, setup.specs, policy, seed=app.id)
-    session.experiment_key = decision.experiment
-    return decision
+    return evaluate(rules, context, specs, policy, seed=app.id)
 
 
 def _parse(value):

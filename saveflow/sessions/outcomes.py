@@ -72,13 +72,14 @@ def _note_failure(session: Session, action: str, failure: BillingFailed, now, **
     )
 
 
-def _horizon(app: App) -> int:
+def horizon_months(app: App) -> int:
+    """Return the app's revenue horizon H in months (its setting, else the deployment's)."""
     return int(app.settings.get("horizon_months") or current_app.config["SAVEFLOW_HORIZON_MONTHS"])
 
 
 def _revenue_values(app: App, session: Session, offer=None) -> dict:
     booked = projected_revenue(
-        session.snapshot, offer and offer.type, offer and offer.params, _horizon(app)
+        session.snapshot, offer and offer.type, offer and offer.params, horizon_months(app)
     )
     return {
         "saved_mrr": booked.saved_mrr,
