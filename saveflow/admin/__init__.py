@@ -24,9 +24,23 @@ NAV = (
     (
         "Settings",
         "admin.app_settings",
-        ("admin.app_brand", "admin.app_secrets", "admin.app_stripe"),
+        (
+            "admin.app_settings_save",
+            "admin.app_brand",
+            "admin.app_brand_save",
+            "admin.app_secrets",
+            "admin.app_secrets_rotate",
+            "admin.app_stripe",
+            "admin.app_stripe_connect",
+            "admin.app_stripe_disconnect",
+            "admin.app_billing_provider",
+        ),
     ),
-    ("Team", "admin.app_users", ()),
+    (
+        "Team",
+        "admin.app_users",
+        ("admin.app_user_add", "admin.app_user_role", "admin.app_user_remove"),
+    ),
 )
 
 
@@ -68,7 +82,16 @@ def init_app(app: Flask) -> None:
     cfg["WTF_CSRF_CHECK_DEFAULT"] = False
     login_manager.init_app(app)
     csrf.init_app(app)
-    from saveflow.admin import audit, sessions, views  # noqa: F401  (routes register on bp)
+    from saveflow.admin import (  # noqa: F401  (routes register on bp)  # noqa: F401
+        app_brand,
+        app_secrets,
+        app_stripe,
+        app_users,
+        apps,
+        audit,
+        sessions,
+        views,
+    )
 
     app.register_blueprint(bp)
 

@@ -1,6 +1,5 @@
 """Offer and rule-set storage: drafts, publishing, rollback, import and export."""
 
-
 from sqlalchemy import func, select
 
 from saveflow.apps.audit import audit
