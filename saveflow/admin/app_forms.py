@@ -86,7 +86,7 @@ class NewAppForm(FlaskForm):
 class CountryRule(Form):
     """One override: customers of this country (or region) get this compliance mode."""
 
-    country = StringField("Country or region", validators=[Optional(), Length(max=12)])
+    country = StringField("Country or region", validators=[Length(max=12)])
     mode = SelectField(
         "Mode",
         choices=_choices(

@@ -39,6 +39,13 @@ def settings_form(app, **changes):
     return data
 
 
+def fresh(model, key):
+    """Read a row as the requests left it (a rollback outside a transaction expires nothing)."""
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.get(model, key)
+
+
 def audit_entries(app_id, action):
     db.session.rollback()
     return list(
