@@ -34,6 +34,14 @@
     });
   });
 
+  // ---- closed sections: their fields leave the page (and the tab order) until opened ----------
+  document.querySelectorAll("details > .details-body").forEach(function (body) {
+    var details = body.parentElement;
+    function sync() { body.hidden = !details.open; }
+    details.addEventListener("toggle", sync);
+    sync();
+  });
+
   // ---- brand page ------------------------------------------------------------------------------
   var frame = document.getElementById("preview-frame");
   var dataNode = document.getElementById("preview-data");
