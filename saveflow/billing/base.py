@@ -53,7 +53,9 @@ def register(name: str, factory: Factory) -> None:
     _FACTORIES[name] = factory
 
 
-def provider_for(app, connection: Connection | None, settings: BillingSettings) -> BillingProvider:
+def provider_for(
+    app, connection: Connection | None, settings: BillingSettings
+) -> BillingProvider:
     """Return the provider for one of an app's modes: its connection's, else the app's default.
 
     A mode without a connection falls back to the app's `billing_provider` (`none` unless set),

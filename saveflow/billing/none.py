@@ -1,5 +1,6 @@
 """Billing provider `none`: the host applies offers itself from the recorded effect."""
 
+
 from marshmallow import ValidationError
 
 from saveflow.billing.base import Effect, register

@@ -143,9 +143,7 @@ class StripeBilling:
         changes = self._changes(action, details, session.snapshot, now)
         with StripeCall("apply the offer"):
             sub = self.client.v1.subscriptions.update(
-                session.subscription,
-                params=cast(Any, changes),
-                options={"idempotency_key": idempotency_key},
+                session.subscription, params=cast(Any, changes), options={"idempotency_key": idempotency_key}
             )
         return Effect(
             self.name,
@@ -207,8 +205,7 @@ class StripeBilling:
                     raise
             try:
                 coupons.create(
-                    params=cast(Any, params),
-                    options={"idempotency_key": f"saveflow:coupon:{coupon}"},
+                    params=cast(Any, params), options={"idempotency_key": f"saveflow:coupon:{coupon}"}
                 )
             except stripe.StripeError:
                 coupons.retrieve(coupon)  # another request created it first; else this raises

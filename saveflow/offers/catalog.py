@@ -81,14 +81,8 @@ DEFAULT_OFFERS = [
                 "title": "Talk to a person first",
                 "body": "Tell us what's wrong; most problems are fixed within a day.",
             },
-            "zh-Hans": {
-                "title": "先和我们聊聊",
-                "body": "告诉我们问题所在，大多数问题一天内解决。",
-            },
-            "zh-Hant": {
-                "title": "先和我們聊聊",
-                "body": "告訴我們問題所在，大多數問題一天內解決。",
-            },
+            "zh-Hans": {"title": "先和我们聊聊", "body": "告诉我们问题所在，大多数问题一天内解决。"},
+            "zh-Hant": {"title": "先和我們聊聊", "body": "告訴我們問題所在，大多數問題一天內解決。"},
         },
     },
 ]

@@ -76,7 +76,6 @@ _SNAPSHOT = frozenset(
     {"plan", "amount", "currency", "interval", "interval_count", "quantity", "status"}
 )
 
-
 @dataclass(frozen=True)
 class Context:
     """Everything rules may look at, built by the session layer (`now` and history UTC)."""

@@ -53,8 +53,6 @@ COMPLIANCE_MODES = ("standard", "one_save", "direct")
 _COMPILED: dict[tuple, list] = {}
 _COMPILED_KEYS_MAX = 256
 _COMPILED_PER_KEY = 4
-
-
 # Billing periods at least this many months long count as annual for the pause rule.
 # Keyed by a snapshot's "interval", which is None when billing reported none.
 @dataclass(frozen=True)

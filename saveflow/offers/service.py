@@ -1,5 +1,6 @@
 """Offer and rule-set storage: drafts, publishing, rollback, import and export."""
 
+
 from sqlalchemy import func, select
 
 from saveflow.apps.audit import audit

@@ -97,7 +97,9 @@ def _append_statements(count: int, with_audit: bool) -> tuple:
         for i in range(count)
     ]
     if with_audit:
-        writes.append(insert(log).values({f: _param(log, f, f"audit_{f}") for f in _AUDIT_FIELDS}))
+        writes.append(
+            insert(log).values({f: _param(log, f, f"audit_{f}") for f in _AUDIT_FIELDS})
+        )
     return tuple(writes)
 
 

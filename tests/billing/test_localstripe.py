@@ -97,7 +97,9 @@ def served(app):
     thread.join(5)
 
 
-def test_a_deleted_subscription_turns_the_save_into_a_boomerang(stripe_flow, localstripe, served):
+def test_a_deleted_subscription_turns_the_save_into_a_boomerang(
+    stripe_flow, localstripe, served
+):
     customer, sub = localstripe.subscribe({**PRO, "id": "pro-monthly-boomerang"})
     assert start(stripe_flow, customer, sub).status_code == 201
     stripe_flow.answer("too_expensive")

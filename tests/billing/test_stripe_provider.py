@@ -176,9 +176,7 @@ def test_stripe_error_leaves_the_session_open_and_books_nothing(
     flow = started(client, stripe_app, stripe_fake)
     flow.answer("too_expensive")
     stripe_fake.fail_next("/v1/subscriptions/sub_1", status=500)
-    call = (
-        (lambda: flow.accept("pause_2m")) if action == "accept" else (lambda: flow.post("/cancel"))
-    )
+    call = (lambda: flow.accept("pause_2m")) if action == "accept" else (lambda: flow.post("/cancel"))
     failed = call()
     assert failed.status_code == 502 and failed.json["code"] == "billing_failed"
     row = db.session.get(Session, flow.session_id)
@@ -192,7 +190,9 @@ def test_stripe_error_leaves_the_session_open_and_books_nothing(
     assert db.session.get(Session, flow.session_id).outcome in ("saved", "cancelled")
 
 
-def test_timeout_is_an_honest_503_and_a_retry_changes_billing_once(client, stripe_app, stripe_fake):
+def test_timeout_is_an_honest_503_and_a_retry_changes_billing_once(
+    client, stripe_app, stripe_fake
+):
     offer_only(stripe_app, "pause_2m", "pause", {"months": 2})
     flow = started(client, stripe_app, stripe_fake)
     flow.answer("too_expensive")
@@ -263,19 +263,12 @@ def test_several_items_are_priced_as_one_charge_and_not_downgraded():
         shape = {"id": price, "amount": amount, "interval": "month", "currency": "usd"}
         if legacy:
             return {"id": f"si_{n}", "quantity": quantity, "plan": shape}
-        price_obj = {
-            "id": price,
-            "unit_amount": amount,
-            "currency": "usd",
-            "recurring": {"interval": "month", "interval_count": 1},
-        }
+        price_obj = {"id": price, "unit_amount": amount, "currency": "usd",
+                     "recurring": {"interval": "month", "interval_count": 1}}
         return {"id": f"si_{n}", "quantity": quantity, "price": price_obj, "plan": shape}
 
     sub = {
-        "id": "sub_1",
-        "customer": "cus_1",
-        "status": "active",
-        "currency": "usd",
+        "id": "sub_1", "customer": "cus_1", "status": "active", "currency": "usd",
         "items": {"data": [item(1, "price_seat", 1500, 4), item(2, "addon", 900, 1, legacy=True)]},
     }
     snapshot = snapshot_from_subscription(sub)

@@ -72,12 +72,7 @@ def test_no_matching_rule_gives_no_offers():
         ({"snapshot": {"plan": "starter"}}, {}, "downgrade_pro", "no_downgrade_target"),
         ({}, {}, "trial_14", "not_trialing"),
         ({"snapshot": {"status": "trialing"}}, {}, "trial_14", None),
-        (
-            {"snapshot": {"paused_until": "2027-01-01T00:00:00+00:00"}},
-            {},
-            "pause_2m",
-            "already_paused",
-        ),
+        ({"snapshot": {"paused_until": "2027-01-01T00:00:00+00:00"}}, {}, "pause_2m", "already_paused"),
     ],
 )
 def test_eligibility(ctx_changes, policy_settings, offer, reason):

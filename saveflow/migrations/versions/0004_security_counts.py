@@ -26,7 +26,9 @@ def upgrade():
         sa.Column("window_end", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_security_counts")),
     )
-    op.create_index("ix_security_counts_app_window", "security_counts", ["app_id", "window_start"])
+    op.create_index(
+        "ix_security_counts_app_window", "security_counts", ["app_id", "window_start"]
+    )
 
 
 def downgrade():

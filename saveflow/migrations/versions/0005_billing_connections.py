@@ -31,7 +31,9 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("mode IN ('live', 'test')", name=op.f("ck_billing_connections_mode")),
-        sa.CheckConstraint("provider IN ('stripe')", name=op.f("ck_billing_connections_provider")),
+        sa.CheckConstraint(
+            "provider IN ('stripe')", name=op.f("ck_billing_connections_provider")
+        ),
         sa.ForeignKeyConstraint(
             ["app_id"], ["apps.id"], name=op.f("fk_billing_connections_app_id_apps")
         ),
