@@ -1,5 +1,6 @@
 """Create users, check passwords and say which apps a user may see in which role."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,3 +100,122 @@ def visible_apps(user_id: int) -> list[AppRole]:
         AppRole(app_id, name, roles.get(app_id) or roles[None])
         for app_id, name in db.session.execute(query)
     ]
+
+
+# --- An app's team: who has which role on it, and the changes an app's admin makes ---------
+
+
+@dataclass(frozen=True)
+class Member:
+    """Someone with a role on an app: through its own membership, or one for every app."""
+
+    user_id: int
+    email: str
+    role: str
+    every_app: bool
+    active: bool
+
+
+def new_password() -> str:
+    """Return a random password to hand over once (the person changes it later)."""
+    return secrets.token_urlsafe(15)
+
+
+def members_of(app_id: str) -> list[Member]:
+    """Return everyone with a role on the app, by email; an app's own membership wins."""
+    rows = db.session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where((Membership.app_id == app_id) | Membership.app_id.is_(None))
+        .order_by(User.email, Membership.app_id.is_(None))
+    ).all()
+    found: dict[int, Member] = {}
+    for user, membership in rows:
+        if user.id not in found:
+            found[user.id] = Member(
+                user.id, user.email, membership.role, membership.app_id is None, user.active
+            )
+    return list(found.values())
+
+
+def can_create_apps(user_id: int) -> bool:
+    """Say whether the user is an admin of every app (who alone may create apps)."""
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user_id,
+                Membership.app_id.is_(None),
+                Membership.role == "admin",
+            )
+        )
+        is not None
+    )
+
+
+def _lock_team(app_id: str) -> None:
+    # Two admins demoting each other at once must not both pass the last-admin check: changes
+    # to one app's team wait for each other on the app's row (PostgreSQL; SQLite has one writer).
+    db.session.execute(select(App.id).where(App.id == app_id).with_for_update())
+
+
+def _admins(app_id: str) -> set[int]:
+    return {m.user_id for m in members_of(app_id) if m.role == "admin" and m.active}
+
+
+def _membership(app_id: str, user_id: int) -> Membership:
+    membership = db.session.scalar(
+        select(Membership).where(Membership.app_id == app_id, Membership.user_id == user_id)
+    )
+    if membership is None:
+        raise NotFound("That person has no role on this app of their own.")
+    return membership
+
+
+def add_member(app_id: str, email: str, role: str) -> tuple[User, str | None]:
+    """Give a person a role on the app; a new email gets an account and a one-time password.
+
+    Returns the user and the generated password (None when the account already existed).
+    """
+    if role not in ROLES:
+        raise Invalid("Unknown role.", errors={"role": [f"Choose one of {', '.join(ROLES)}."]})
+    _lock_team(app_id)
+    user = find_user(email)
+    if user is None:
+        password = new_password()
+        return create_user(email, password, role, app_id), password
+    if db.session.scalar(
+        select(Membership.id).where(Membership.app_id == app_id, Membership.user_id == user.id)
+    ):
+        raise Invalid("Already a member.", errors={"email": ["Already on this app's team."]})
+    db.session.add(Membership(user_id=user.id, app_id=app_id, role=role))
+    return user, None
+
+
+def set_member_role(app_id: str, user_id: int, role: str) -> tuple[str, str]:
+    """Change a member's role on the app; return (old role, new role).
+
+    The app must keep at least one admin.
+    """
+    if role not in ROLES:
+        raise Invalid("Unknown role.", errors={"role": [f"Choose one of {', '.join(ROLES)}."]})
+    _lock_team(app_id)
+    membership = _membership(app_id, user_id)
+    old = membership.role
+    if old == "admin" and role != "admin" and _admins(app_id) == {user_id}:
+        raise Invalid(
+            "The last admin.", errors={"role": ["The app needs an admin: make someone else one."]}
+        )
+    membership.role = role
+    return old, role
+
+
+def remove_member(app_id: str, user_id: int) -> Membership:
+    """Take away a member's role on the app (the account stays); the app keeps an admin."""
+    _lock_team(app_id)
+    membership = _membership(app_id, user_id)
+    if membership.role == "admin" and _admins(app_id) == {user_id}:
+        raise Invalid(
+            "The last admin.", errors={"member": ["The app needs an admin: make someone else one."]}
+        )
+    db.session.delete(membership)
+    return membership

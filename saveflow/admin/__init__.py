@@ -24,9 +24,23 @@ NAV = (
     (
         "Settings",
         "admin.app_settings",
-        ("admin.app_brand", "admin.app_secrets", "admin.app_stripe"),
+        (
+            "admin.app_settings_save",
+            "admin.app_brand",
+            "admin.app_brand_save",
+            "admin.app_secrets",
+            "admin.app_secrets_rotate",
+            "admin.app_stripe",
+            "admin.app_stripe_connect",
+            "admin.app_stripe_disconnect",
+            "admin.app_billing_provider",
+        ),
     ),
-    ("Team", "admin.app_users", ()),
+    (
+        "Team",
+        "admin.app_users",
+        ("admin.app_user_add", "admin.app_user_role", "admin.app_user_remove"),
+    ),
 )
 
 
@@ -69,6 +83,11 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     from saveflow.admin import (  # noqa: F401  (routes register on bp)
+        app_brand,
+        app_secrets,
+        app_stripe,
+        app_users,
+        apps,
         audit,
         experiments,
         reasons,

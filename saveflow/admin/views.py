@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user, logout_user
 
 from saveflow.accounts import signin
-from saveflow.accounts.service import visible_apps
+from saveflow.accounts.service import can_create_apps, visible_apps
 from saveflow.admin import bp
 from saveflow.admin.auth import safe_next, signed_in
 from saveflow.admin.forms import LoginForm, LogoutForm
@@ -41,4 +41,8 @@ def logout():
 @bp.get("/")
 @signed_in
 def dashboard():
-    return render_template("admin/dashboard.html", apps=visible_apps(current_user.id))
+    return render_template(
+        "admin/dashboard.html",
+        apps=visible_apps(current_user.id),
+        can_create=can_create_apps(current_user.id),
+    )

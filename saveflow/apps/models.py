@@ -35,6 +35,12 @@ class App(Model):
     # them encrypted, so a database dump or backup alone cannot forge tokens.
     live_secret: Mapped[str] = mapped_column(EncryptedText, default=lambda: new_secret("live"))
     test_secret: Mapped[str] = mapped_column(EncryptedText, default=lambda: new_secret("test"))
+    # After a rotation the secret it replaced still verifies tokens until its `_until` time, so
+    # hosts can deploy the new one without a moment of refused tokens.
+    previous_live_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    previous_live_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    previous_test_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    previous_test_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     allowed_origins: Mapped[list] = mapped_column(JSONType, default=list)
     locales: Mapped[list] = mapped_column(JSONType, default=lambda: ["en", "zh-Hans", "zh-Hant"])
     default_locale: Mapped[str] = mapped_column(String(16), default="en")
@@ -51,6 +57,20 @@ class App(Model):
     def secret_for(self, mode: str) -> str:
         """Return the signing secret for a mode."""
         return self.live_secret if mode == "live" else self.test_secret
+
+    def previous_secret(self, mode: str) -> tuple[str | None, datetime | None]:
+        """Return the mode's previous secret and when it stops verifying (None, None if none)."""
+        if mode == "live":
+            return self.previous_live_secret, self.previous_live_until
+        return self.previous_test_secret, self.previous_test_until
+
+    def secrets_for(self, mode: str, now: datetime) -> tuple[str, ...]:
+        """Return the secrets a token of this mode may be signed with at `now`: the current
+        one, and the previous one while its grace period lasts."""
+        previous, until = self.previous_secret(mode)
+        if previous and until is not None and now < until:
+            return (self.secret_for(mode), previous)
+        return (self.secret_for(mode),)
 
 
 class AuditEntry(Model):

@@ -1,27 +1,25 @@
 """`flask --app wsgi saveflow stripe connect|disconnect|status`: an app's Stripe keys per mode."""
 
 import os
-import re
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from saveflow.apps.models import App
-from saveflow.billing.connections import connect, load_connections
-from saveflow.billing.models import BillingConnection
+from saveflow.billing.connections import (
+    connect,
+    disconnect,
+    key_problem,
+    load_connections,
+    masked,
+    webhook_secret_problem,
+)
 from saveflow.db import utcnow
 from saveflow.domain_errors import BillingFailed
 from saveflow.extensions import db
 
 stripe_cli = AppGroup("stripe", help="Connect an app to Stripe, per mode (test first).")
-
-# Secret or restricted keys of the right mode, and Stripe's webhook signing secrets.
-KEY_PATTERN = {
-    "test": re.compile(r"^(sk|rk)_test_[A-Za-z0-9]{8,}$"),
-    "live": re.compile(r"^(sk|rk)_live_[A-Za-z0-9]{8,}$"),
-}
-WEBHOOK_SECRET = re.compile(r"^whsec_[A-Za-z0-9+/=]{8,}$")
 
 
 def _app(app_id: str) -> App:
@@ -38,9 +36,9 @@ def _secret(env: str, prompt: str) -> str:
     return value.strip()
 
 
-def masked(key: str) -> str:
-    """Return a key as it may be shown: its kind and last four characters."""
-    return f"{key[:8]}…{key[-4:]}"
+def _sentence_part(message: str) -> str:
+    # Click prints "Error: <message>": lower-case and no full stop, as the other errors read.
+    return message[0].lower() + message[1:].rstrip(".")
 
 
 @stripe_cli.command("connect")
@@ -55,13 +53,11 @@ def connect_cmd(app_id: str, mode: str, no_check: bool) -> None:
 
     app = _app(app_id)
     key = _secret("STRIPE_SECRET_KEY", f"Stripe secret key ({mode} mode)")
-    if not KEY_PATTERN[mode].match(key):
-        raise click.ClickException(
-            f"that is not a Stripe {mode}-mode secret key (sk_{mode}_… or rk_{mode}_…)"
-        )
+    if problem := key_problem(mode, key):
+        raise click.ClickException(_sentence_part(problem))
     webhook_secret = _secret("STRIPE_WEBHOOK_SECRET", "Stripe webhook signing secret")
-    if not WEBHOOK_SECRET.match(webhook_secret):
-        raise click.ClickException("that is not a Stripe webhook signing secret (whsec_…)")
+    if problem := webhook_secret_problem(webhook_secret):
+        raise click.ClickException(_sentence_part(problem))
     if not no_check:
         try:
             check_key(key, current_settings())
@@ -82,10 +78,8 @@ def connect_cmd(app_id: str, mode: str, no_check: bool) -> None:
 @click.option("--mode", type=click.Choice(["test", "live"]), required=True)
 def disconnect_cmd(app_id: str, mode: str) -> None:
     """Forget the app's Stripe keys for a mode (the mode falls back to provider `none`)."""
-    row = db.session.get(BillingConnection, (_app(app_id).id, mode))
-    if row is None:
+    if disconnect(_app(app_id).id, mode) is None:
         raise click.ClickException(f"Stripe is not connected in {mode} mode")
-    db.session.delete(row)
     db.session.commit()
     click.echo(f"Disconnected Stripe in {mode} mode.")
 

@@ -82,7 +82,9 @@ def start(
     `max_ttl` is how far ahead (seconds) a token's `exp` may lie.
     """
     app_id = app.id
-    claims = tokens.verify(token, app.id, app.secret_for, max_ttl, now.timestamp())
+    claims = tokens.verify(
+        token, app.id, lambda mode: app.secrets_for(mode, now), max_ttl, now.timestamp()
+    )
     digest = tokens.digest(token)
     if _resumable(existing):
         return existing, False

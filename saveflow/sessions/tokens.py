@@ -10,7 +10,7 @@ import hmac
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from saveflow import text
 from saveflow.domain_errors import InvalidToken
@@ -68,11 +68,15 @@ def read_unverified(token: str) -> tuple[str, dict]:
 def verify(
     token: str,
     app_id: str,
-    secret_for: Callable[[str], str],
+    secret_for: Callable[[str], str | Sequence[str]],
     max_ttl: int = 3600,
     now: float | None = None,
 ) -> dict:
-    """Return a token's claims after checking app, signature (in constant time) and expiry."""
+    """Return a token's claims after checking app, signature (in constant time) and expiry.
+
+    `secret_for(mode)` gives the mode's secret, or several (the current one and, after a
+    rotation, the previous one during its grace period): any of them may have signed the token.
+    """
     body, claims = read_unverified(token)
     sig = token.split(".")[1]
     if claims.get("app") != app_id:
@@ -82,8 +86,12 @@ def verify(
         raise _invalid("The token's mode must be 'live' or 'test'.")
     if not _HEX_SIGNATURE.fullmatch(sig):
         raise _invalid("The token's signature must be 64 hex digits.", code="bad_signature")
-    expected = signature(secret_for(mode), body)
-    if not hmac.compare_digest(expected.encode(), sig.lower().encode("ascii")):
+    given = secret_for(mode)
+    secrets = (given,) if isinstance(given, str) else tuple(given)
+    actual = sig.lower().encode("ascii")
+    # Every secret is compared, so the time taken does not say which one matched.
+    matches = [hmac.compare_digest(signature(s, body).encode(), actual) for s in secrets]
+    if not any(matches):
         raise _invalid("The token's signature does not match.", code="bad_signature")
     exp = claims.get("exp")
     if not isinstance(exp, int) or isinstance(exp, bool):

@@ -33,6 +33,11 @@ def frame_origins(app: App) -> list[str]:
     return [o for o in app.allowed_origins or [] if _ORIGIN.match(o)]
 
 
+def valid_accent(value: str) -> bool:
+    """Say whether a colour may be the widget's accent (#rgb or #rrggbb)."""
+    return bool(_COLOUR.match(value))
+
+
 def brand(app: App) -> dict:
     """Return the app's accent colour and logo, falling back to saveflow's defaults."""
     raw = app.settings.get("brand") or {}

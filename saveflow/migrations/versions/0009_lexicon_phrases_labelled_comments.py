@@ -1,8 +1,8 @@
 """an app's own lexicon phrases and its labelled comments
 
 Revision ID: 0009
-Revises: 0007
-Create Date: 2026-11-26 12:00:00
+Revises: 0008
+Create Date: 2026-11-24 15:00:00
 
 `lexicon_phrases` feed the classifier of every session of the app, so they are part of the app's
 configuration: the same triggers as on reasons (revision 0003) bump `apps.config_version` on
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
