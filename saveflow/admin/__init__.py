@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
     cfg["WTF_CSRF_CHECK_DEFAULT"] = False
     login_manager.init_app(app)
     csrf.init_app(app)
-    from saveflow.admin import audit, sessions, views  # noqa: F401  (routes register on bp)
+    from saveflow.admin import audit, offers, preview, sessions, views  # noqa: F401  (routes register on bp)
 
     app.register_blueprint(bp)
 
