@@ -43,7 +43,7 @@ class SampleCustomer(FilterForm):
     plan = StringField("Plan id", validators=[Optional(), Length(max=200)])
     plan_name = StringField("Plan name", validators=[Optional(), Length(max=200)])
     amount = IntegerField("Price per period, in minor units", validators=[Optional()])
-    currency = StringField("Currency", validators=[Optional(), Length(max=3)])
+    currency = StringField("Currency", validators=[Optional(), Length(max=20)])
     interval = SelectField("Billed every", choices=[SelectChoice(i, i) for i in INTERVALS])
     status = SelectField("Status", choices=[SelectChoice(s, s.replace("_", " ")) for s in STATUSES])
     started_at = DateField("Customer since", validators=[Optional()])
@@ -59,6 +59,7 @@ class SampleCustomer(FilterForm):
 def defaults(app, document: dict | None, offer=None, tenure_days: int | None = None) -> MultiDict:
     """Return the form's starting values: a monthly Pro customer, shaped to reach `offer`."""
     values = {
+        "category": "",
         "plan": "pro",
         "plan_name": "Pro",
         "amount": "4900",

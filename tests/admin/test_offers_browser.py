@@ -109,3 +109,33 @@ def test_preview_opens_the_real_widget_as_a_sample_customer(device, browse, demo
     assert session.customer.startswith("cus_preview_")
     page.get_by_role("link", name=session.id).click()
     page.wait_for_url(f"**/sessions/{session.id}")
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_a_new_downgrade_with_a_mistake_shows_it_on_the_field(device, browse, demo):
+    page, base = browse(device)
+    page.goto(f"{base}/admin/apps/{demo.id}/offers/new")
+    page.get_by_role("link", name="Downgrade").click()
+    page.get_by_label("Key").fill("cheaper_plan")
+    page.get_by_label("Current plan id").fill("team")
+    page.get_by_label("Cheaper plan id").fill("team")
+    page.get_by_label("Its price").fill("2900")
+    page.get_by_role("button", name="Add a plan").click()
+    assert page.locator("[data-row]").count() == 2
+    page.get_by_label("Title").first.fill("A smaller plan for {company}")
+    page.get_by_role("button", name="Create offer").click()
+    assert page.get_by_role("alert").first.inner_text().startswith("This offer was not saved.")
+    assert "must differ" in page.locator("#f-targets-0-plan-error").inner_text()
+    shot(page, device, "offer-new-error")
+    page.get_by_label("Cheaper plan id").first.fill("solo")
+    page.get_by_label("Name shown").first.fill("Solo")
+    page.wait_for_function(
+        "document.querySelector('#card-frame').contentDocument"
+        ".querySelector('.sf-terms').textContent.startsWith('Solo for $29.00/month')"
+    )
+    assert page.frame_locator("#card-frame").locator(".sf-offer-title").inner_text() == (
+        "A smaller plan for Example Co"
+    )
+    page.get_by_role("button", name="Create offer").click()
+    page.wait_for_url("**/offers/cheaper_plan")
+    assert "Offer cheaper_plan created." in page.content()
