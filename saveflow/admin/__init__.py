@@ -90,6 +90,8 @@ def init_app(app: Flask) -> None:
         apps,
         audit,
         experiments,
+        offers,
+        preview,
         reasons,
         rule_edit,
         rule_versions,

@@ -16,6 +16,11 @@ def readable_plan(plan_id: str) -> str:
     return " ".join(w.capitalize() if w.isalpha() and w.islower() else w for w in words) or plan_id
 
 
+def months(count: int) -> str:
+    """Return "1 month" or "N months"."""
+    return f"{count} month" if count == 1 else f"{count} months"
+
+
 def money(snapshot: dict) -> dict:
     """Return the price fields every priced offer's terms repeat."""
     return {
@@ -47,6 +52,10 @@ class OfferType:
     def skip_reason(self, params: Mapping, snapshot: dict, policy: Any) -> str | None:
         """Return why this offer may not be shown for this subscription, or None if it may."""
         return None
+
+    def describe(self, params: Mapping) -> str:
+        """Summarize the parameters in a line of English for the admin's lists."""
+        return f"Link to {params.get('url')}"
 
     def terms(self, params: Mapping, snapshot: dict, now: datetime) -> dict:
         """Spell out what the customer gets, as the widget shows it."""

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 from marshmallow import Schema, ValidationError, validates_schema
 
-from saveflow.offers.types.base import OfferType, money, price_per_period
+from saveflow.offers.types.base import OfferType, money, months, price_per_period
 from saveflow.offers.types.fields import count
 from saveflow.periods import monthly_factor
 from saveflow.reports.revenue import round_minor
@@ -32,6 +32,14 @@ class Discount(OfferType):
     def skip_reason(self, params, snapshot, policy):
         # Stacking coupons is never what the product team meant.
         return "discount_active" if snapshot.get("discount") else None
+
+    def describe(self, params):
+        off = (
+            f"{params['percent']}% off"
+            if params.get("percent")
+            else f"{params['amount']} minor units off each invoice, in its own currency,"
+        )
+        return f"{off} for {months(params['months'])}"
 
     def terms(self, params, snapshot, now):
         before = price_per_period(snapshot)

@@ -56,6 +56,15 @@ class Downgrade(OfferType):
             return "no_downgrade_target"
         return None
 
+    def describe(self, params):
+        targets = params.get("targets") or {}
+        if not targets:
+            return "No target plans yet, so nobody is offered it"
+        return "; ".join(
+            f"{plan} → {target['plan']} at {target['amount']} minor units"
+            for plan, target in sorted(targets.items())
+        )
+
     def terms(self, params, snapshot, now):
         target = target_for(params, snapshot)
         return {

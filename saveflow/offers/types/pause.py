@@ -2,7 +2,7 @@
 
 from marshmallow import Schema
 
-from saveflow.offers.types.base import OfferType
+from saveflow.offers.types.base import OfferType, months
 from saveflow.offers.types.fields import count
 from saveflow.periods import add_interval, is_annual
 
@@ -23,6 +23,9 @@ class Pause(OfferType):
         if not policy.allow_pause_annual and is_annual(snapshot):
             return "pause_annual"
         return None
+
+    def describe(self, params):
+        return f"No invoices for {months(params['months'])}, then billing resumes"
 
     def terms(self, params, snapshot, now):
         resumes = add_interval(now, "month", params["months"])

@@ -20,6 +20,9 @@ class TrialExtension(OfferType):
         # Billing can only lengthen a trial that is still running.
         return None if snapshot.get("status") == "trialing" else "not_trialing"
 
+    def describe(self, params):
+        return f"{params['days']} more days of free trial"
+
     def terms(self, params, snapshot, now):
         return {"days": params["days"]}
 
