@@ -8,7 +8,7 @@ from saveflow.extensions import csrf, db, login_manager
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # An app's sections: (label, endpoint, other endpoints that highlight it). A section shows once
-# its endpoint is registered.
+# its endpoint is registered, and only to roles that may open it (EDIT_ONLY).
 NAV = (
     (
         "Rules",
@@ -44,6 +44,10 @@ NAV = (
 )
 
 
+# Sections only editors (and admins) may open; the rest every role may read.
+EDIT_ONLY = frozenset({"admin.preview"})
+
+
 @bp.app_context_processor
 def _navigation() -> dict:
     from flask import current_app
@@ -53,6 +57,7 @@ def _navigation() -> dict:
     return {
         "admin_nav": NAV,
         "admin_endpoints": current_app.view_functions.keys(),
+        "admin_edit_only": EDIT_ONLY,
         "can_edit": can_edit,
         "is_app_admin": is_app_admin,
     }

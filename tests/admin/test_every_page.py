@@ -84,3 +84,7 @@ def test_every_admin_page_for_every_role(who, every_page, demo, make_user, admin
             assert re.search(r"<title>[^<]+</title>", html), url
             assert len(re.findall(r"<h1[\s>]", html)) == 1, url
             assert 'href="#main"' in html and 'id="main"' in html, url
+            nav = re.search(r'<nav class="subnav".*?</nav>', html, re.S)
+            for link in re.findall(r'href="(/admin/[^"]+)"', nav.group(0) if nav else ""):
+                # A section offered in the navigation opens for the role it is offered to.
+                assert client.get(link.replace("&amp;", "&")).status_code == 200, (who, link)
