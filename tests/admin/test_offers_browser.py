@@ -8,7 +8,7 @@ from sqlalchemy import select
 from saveflow.extensions import db
 from saveflow.sessions.models import Session
 from tests.admin.conftest import PASSWORD
-from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN, chromium  # noqa: F401
+from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN
 from tests.widget.conftest import Server
 
 
