@@ -100,7 +100,7 @@ def app_brand(app_id: str):
 
 
 @bp.post("/apps/<app_id>/brand")
-@require_role()
+@require_role("editor")
 def app_brand_save(app_id: str):
     app = admin_app(app_id)
     form = BrandForm()

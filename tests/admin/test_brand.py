@@ -100,5 +100,5 @@ def test_a_viewer_reads_the_copy_but_cannot_change_it(demo, make_user, admin, cl
     make_user("viewer@team.example", "viewer", demo.id)
     admin.login("viewer@team.example")
     html = client.get(f"/admin/apps/{demo.id}/brand").text
-    assert "Only an admin" in html and "Save brand and copy" not in html
+    assert "Only an editor or admin" in html and "Save brand and copy" not in html
     assert re.search(r'name="copy\.next\.en"[^>]* disabled', html)
