@@ -27,10 +27,16 @@ def preview(app_id: str):
     published = service.published(app_id)
     offer = service.find_offer(app_id, request.args.get("offer", ""))
     tenure = request.args.get("tenure_days", type=int)
-    values = samples.defaults(app, published.document if published else None, offer, tenure)
+    values = samples.defaults(
+        app,
+        published.document if published else None,
+        offer,
+        tenure,
+        rule_id=request.args.get("rule"),
+    )
     # What the URL says wins over the defaults (rules pages link here with values filled in).
     for name, value in request.args.items():
-        if name not in ("offer", "tenure_days") and value:
+        if name not in ("offer", "rule", "tenure_days") and value:
             values[name] = value
     form = samples.SampleCustomer(values)
     billing = billing_in_test(app)

@@ -56,8 +56,15 @@ class SampleCustomer(FilterForm):
     )
 
 
-def defaults(app, document: dict | None, offer=None, tenure_days: int | None = None) -> MultiDict:
-    """Return the form's starting values: a monthly Pro customer, shaped to reach `offer`."""
+def defaults(
+    app,
+    document: dict | None,
+    offer=None,
+    tenure_days: int | None = None,
+    rule_id: str | None = None,
+) -> MultiDict:
+    """Return the form's starting values: a monthly Pro customer, shaped to reach `offer`
+    or to meet the published rule `rule_id`."""
     values = {
         "category": "",
         "plan": "pro",
@@ -72,6 +79,9 @@ def defaults(app, document: dict | None, offer=None, tenure_days: int | None = N
     }
     if offer is not None:
         values.update(_reaching(offer, document))
+    rule = next((r for r in (document or {}).get("rules", []) if r.get("id") == rule_id), None)
+    if rule is not None:
+        values.update(_meeting(rule))
     return MultiDict(values)
 
 
@@ -88,13 +98,20 @@ def _reaching(offer, document: dict | None) -> dict:
         named = [rule.get("offers", []), *(v.get("offers", []) for v in variants)]
         if not rule.get("enabled", True) or not any(offer.key in keys for keys in named):
             continue
-        for cond in rule.get("when", []):
-            value = cond.get("value")
-            if cond["op"] == "in" and isinstance(value, list) and value:
-                value = value[0]
-            if cond["field"] in PREFILLED and cond["op"] in ("eq", "in") and isinstance(value, str):
-                values[cond["field"]] = value
+        values.update(_meeting(rule))
         break
+    return values
+
+
+def _meeting(rule: dict) -> dict:
+    """Return sample values that meet a rule's plain equality conditions."""
+    values = {}
+    for cond in rule.get("when", []):
+        value = cond.get("value")
+        if cond["op"] == "in" and isinstance(value, list) and value:
+            value = value[0]
+        if cond["field"] in PREFILLED and cond["op"] in ("eq", "in") and isinstance(value, str):
+            values[cond["field"]] = value
     return values
 
 

@@ -126,3 +126,20 @@ def test_a_stripe_app_without_test_keys_explains_instead_of_failing(client, demo
     assert page.status_code == 200
     assert "its test mode is not connected yet" in page.text
     assert 'id="preview-config"' not in page.text
+
+
+def test_a_rule_page_opens_the_preview_as_a_customer_that_rule_reaches(
+    demo, make_user, admin, client
+):
+    make_user("ed@team.example", "editor", demo.id)
+    admin.login("ed@team.example")
+    rules_page = client.get(f"/admin/apps/{demo.id}/rules").text
+    link = f"/admin/apps/{demo.id}/preview?rule=budget_cut"
+    assert f'href="{link}"' in rules_page
+    assert f'href="{link}"' in client.get(f"/admin/apps/{demo.id}/rules/budget_cut").text
+    page = client.get(link)
+    assert page.status_code == 200
+    # The sample customer is filled in to meet the rule's condition: the reason category.
+    assert re.search(
+        r'<option selected value="budget_cut">|<option value="budget_cut" selected', page.text
+    )
