@@ -206,3 +206,23 @@ class FlowActions:
 @pytest.fixture
 def flow(client, demo):
     return FlowActions(client, demo)
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(request, monkeypatch):
+    """Hash test passwords with a cheap work factor: role matrices sign in hundreds of times.
+
+    Production keeps werkzeug's default (scrypt); `test_passwords_are_hashed_with_scrypt`
+    opts out and checks that.
+    """
+    if "real_password_hashing" in request.keywords:
+        return
+    from werkzeug.security import generate_password_hash
+
+    from saveflow.accounts import service
+
+    monkeypatch.setattr(
+        service,
+        "generate_password_hash",
+        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1000"),
+    )

@@ -98,3 +98,15 @@ def test_demo_admin_stays_quiet_when_real_users_exist(app, tmp_path, monkeypatch
     result = run(app, "demo-admin")
     assert result.exit_code == 0 and result.output == ""
     assert db.session.scalar(select(User).where(User.email == "admin@example.com")) is None
+
+
+@pytest.mark.real_password_hashing
+def test_passwords_are_hashed_with_scrypt(app, demo):
+    result = run(
+        app, "create-user", "ops@team.example", "--role", "viewer", "--password-stdin",
+        input=SECRET + "\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "ops@team.example"))
+    assert user.password_hash.startswith("scrypt:")
+    assert authenticate("ops@team.example", SECRET, utcnow()) is not None
