@@ -1,13 +1,11 @@
 """Admin fixtures: users with roles, and sign-in through the real form (CSRF token and all)."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from saveflow.accounts.service import create_user
 from saveflow.extensions import db
-from tests.widget.conftest import CHROMIUM, CHROMIUM_ARGS
 
 PASSWORD = "correct horse battery"
 
@@ -55,12 +53,6 @@ def admin(client):
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing; run `bash .ci/ensure-chromium` (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The run's one Chromium (see tests/conftest.py)."""
+    return browser

@@ -11,16 +11,8 @@ from werkzeug.serving import make_server
 from saveflow.apps.demo import DEMO_DOWNGRADES
 from saveflow.extensions import db
 from saveflow.widget.demo_host import create_demo_host
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (imported from here by tests)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "widget"
 
 
@@ -42,18 +34,6 @@ class Server:
         self._server.shutdown()
         # serve_forever closes the server on its way out, joining the request threads.
         self._thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing; run `bash .ci/ensure-chromium` (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Widget:
