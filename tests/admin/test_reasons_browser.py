@@ -108,3 +108,29 @@ def test_an_editor_reorders_relabels_maps_and_teaches(
     again.start(customer="cus_next")
     answer = again.answer("other", "data residency is a must for us")
     assert answer.json["classification"]["category"] == "missing_feature"
+
+
+def test_an_editor_drags_a_reason_to_the_top(chromium, app, demo, make_user):
+    make_user("eve@team.example", "editor", demo.id)
+    app_id = demo.id
+    db.session.rollback()
+    start = _keys(app_id)
+    server = Server(lambda _url: app)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/admin/apps/{app_id}/reasons")
+        page.get_by_label("Email").fill("eve@team.example")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"**/admin/apps/{app_id}/reasons")
+        third = page.locator(f'.reason[data-key="{start[2]}"]')
+        first = page.locator(f'.reason[data-key="{start[0]}"]')
+        # Drop on the top edge of the first reason: the dragged one goes above it.
+        with page.expect_navigation():
+            third.drag_to(first, target_position={"x": 40, "y": 4})
+        page.wait_for_url(f"**/admin/apps/{app_id}/reasons")
+    finally:
+        context.close()
+        server.stop()
+    assert _keys(app_id) == [start[2], start[0], start[1], *start[3:]]
