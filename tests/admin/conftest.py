@@ -5,6 +5,7 @@ import re
 import pytest
 
 from saveflow.accounts.service import create_user
+from saveflow.apps.setup import create_app_with_defaults
 from saveflow.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -45,6 +46,20 @@ def make_user(app):
         return user
 
     return make
+
+
+def sign_in_as(who, demo, make_user, admin):
+    """Sign in as a role on the demo app, an admin of another app ("other-app"), or nobody."""
+    if who == "anonymous":
+        return
+    if who == "other-app":
+        other = create_app_with_defaults("Other", ["https://other.example"], actor="test")
+        db.session.commit()
+        make_user("other@team.example", "admin", other.id)
+        assert admin.login("other@team.example").status_code == 302
+        return
+    make_user(f"{who}@team.example", who, demo.id)
+    assert admin.login(f"{who}@team.example").status_code == 302
 
 
 @pytest.fixture

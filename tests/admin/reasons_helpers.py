@@ -5,13 +5,12 @@ from sqlalchemy import select
 from saveflow.apps.models import App, AuditEntry
 from saveflow.extensions import db
 from saveflow.reasons.models import Reason
-from tests.admin.conftest import csrf_from
-from tests.admin.test_every_page import _sign_in_as
+from tests.admin.conftest import csrf_from, sign_in_as
 
 ROLES = ("admin", "editor", "finance", "viewer")
 EVERYONE = (*ROLES, "other-app", "anonymous")
 
-__all__ = ["EVERYONE", "ROLES", "_sign_in_as", "audit", "post", "reason", "stamp"]
+__all__ = ["EVERYONE", "ROLES", "sign_in_as", "audit", "post", "reason", "stamp"]
 
 
 def token(client) -> str:

@@ -9,10 +9,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from saveflow.apps.setup import create_app_with_defaults
 from saveflow.extensions import db
 from saveflow.offers import service as offers
 from saveflow.reasons.models import Reason
+from tests.admin.conftest import sign_in_as
 from tests.conftest import FlowActions
 
 ROLES = ("admin", "editor", "finance", "viewer")
@@ -54,22 +54,9 @@ def every_page(app, client, demo):
     return _admin_pages(app, _values(demo, flow.session_id))
 
 
-def _sign_in_as(who, demo, make_user, admin):
-    if who == "anonymous":
-        return
-    if who == "other-app":
-        other = create_app_with_defaults("Other", ["https://other.example"], actor="test")
-        db.session.commit()
-        make_user("other@team.example", "admin", other.id)
-        assert admin.login("other@team.example").status_code == 302
-        return
-    make_user(f"{who}@team.example", who, demo.id)
-    assert admin.login(f"{who}@team.example").status_code == 302
-
-
 @pytest.mark.parametrize("who", [*ROLES, "other-app", "anonymous"])
 def test_every_admin_page_for_every_role(who, every_page, demo, make_user, admin, client):
-    _sign_in_as(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     assert len(every_page) >= 4
     for endpoint, url in every_page:
         response = client.get(url)

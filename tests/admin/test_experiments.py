@@ -12,8 +12,7 @@ from saveflow.offers import experiment_setup as setup
 from saveflow.offers import service
 from saveflow.offers.experiments import assign_variant
 from saveflow.offers.models import RuleSet
-from tests.admin.conftest import csrf_from
-from tests.admin.test_every_page import _sign_in_as
+from tests.admin.conftest import csrf_from, sign_in_as
 from tests.conftest import FlowActions
 
 ROLES = ("admin", "editor", "finance", "viewer")
@@ -88,7 +87,7 @@ def _running(demo):
 def test_role_matrix_for_pages(who, demo, make_user, admin, client):
     setup.change(demo.id, RULE, EXPERIMENT, "test")
     db.session.commit()
-    _sign_in_as(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     base = f"/admin/apps/{demo.id}/experiments"
     for url in (base, f"{base}/{RULE}", f"{base}/{RULE}/results?key=price-1"):
         response = client.get(url)
@@ -108,7 +107,7 @@ def test_role_matrix_for_actions(who, action, demo, make_user, admin, client):
     if action == "stop":
         setup.change(demo.id, RULE, EXPERIMENT, "test")
         db.session.commit()
-    _sign_in_as(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     token = csrf_from(client.get("/admin/login" if who == "anonymous" else "/admin/").text)
     before = _versions(demo)
     experiment = {**EXPERIMENT, "key": "price-2"}

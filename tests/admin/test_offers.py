@@ -4,32 +4,18 @@ import pytest
 from sqlalchemy import select
 
 from saveflow.apps.models import AuditEntry
-from saveflow.apps.setup import create_app_with_defaults
 from saveflow.extensions import db
 from saveflow.offers import service
 from saveflow.offers.models import Offer
-from tests.admin.conftest import csrf_from
+from tests.admin.conftest import csrf_from, sign_in_as
 
 ROLES = ("admin", "editor", "finance", "viewer")
 COPY = {"title.en": "Half off for two months", "body.en": "Stay on {plan}, {first_name}."}
 
 
-def sign_in(who, demo, make_user, admin):
-    if who == "anonymous":
-        return
-    if who == "other-app":
-        other = create_app_with_defaults("Other", ["https://other.example"], actor="test")
-        db.session.commit()
-        make_user("other@team.example", "admin", other.id)
-        assert admin.login("other@team.example").status_code == 302
-        return
-    make_user(f"{who}@team.example", who, demo.id)
-    assert admin.login(f"{who}@team.example").status_code == 302
-
-
 @pytest.fixture
 def editor(demo, make_user, admin):
-    sign_in("editor", demo, make_user, admin)
+    sign_in_as("editor", demo, make_user, admin)
 
 
 @pytest.fixture
@@ -82,7 +68,7 @@ PAGES = {  # page → roles that may open it
 
 @pytest.mark.parametrize("who", [*ROLES, "other-app", "anonymous"])
 def test_pages_by_role(who, client, demo, make_user, admin):
-    sign_in(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     for page, allowed in PAGES.items():
         response = client.get(f"/admin/apps/{demo.id}{page}")
         if who == "anonymous":
@@ -107,7 +93,7 @@ def _actions(client, demo):
 
 @pytest.mark.parametrize("who", [*ROLES, "other-app", "anonymous"])
 def test_actions_by_role(who, client, demo, spare, make_user, admin):
-    sign_in(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     actions, csrf = _actions(client, demo)
     for name, (url, form) in actions.items():
         data = {"csrf_token": csrf, "title.en": "Pause a while", **form}
@@ -132,7 +118,7 @@ def test_a_post_without_csrf_is_refused_and_changes_nothing(client, demo, editor
 
 
 def test_readers_see_the_form_disabled_and_no_buttons(client, demo, make_user, admin):
-    sign_in("viewer", demo, make_user, admin)
+    sign_in_as("viewer", demo, make_user, admin)
     page = client.get(f"/admin/apps/{demo.id}/offers/pause_2m").text
     assert '<fieldset class="plain" disabled>' in page
     assert "Save offer" not in page and "Deactivate" not in page and "New offer" not in page

@@ -10,7 +10,7 @@ import pytest
 from saveflow.billing.connections import connect
 from saveflow.extensions import db
 from saveflow.sessions import tokens
-from tests.admin.test_offers import sign_in
+from tests.admin.conftest import sign_in_as
 from tests.conftest import FlowActions
 
 
@@ -32,7 +32,7 @@ def errors(html: str) -> dict:
 
 @pytest.fixture
 def editor(demo, make_user, admin):
-    sign_in("editor", demo, make_user, admin)
+    sign_in_as("editor", demo, make_user, admin)
 
 
 def test_the_sample_customer_is_signed_in_test_mode_with_its_snapshot(client, demo, editor):

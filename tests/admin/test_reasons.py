@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from saveflow.extensions import db
 from saveflow.models import AuditEntry, Reason
-from tests.admin.reasons_helpers import EVERYONE, _sign_in_as, audit, post, reason, stamp
+from tests.admin.reasons_helpers import EVERYONE, audit, post, reason, sign_in_as, stamp
 from tests.conftest import FlowActions
 
 NEW = {
@@ -49,7 +49,7 @@ def survey(client, demo, customer: str) -> list[dict]:
 @pytest.mark.parametrize("who", EVERYONE)
 def test_pages_role_matrix(who, demo, make_user, admin, client):
     row = reason(demo.id, "too_expensive")
-    _sign_in_as(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     pages = {
         base(demo): "read",
         f"{base(demo)}/{row.id}": "read",
@@ -84,7 +84,7 @@ def _actions(demo):
 @pytest.mark.parametrize("who", EVERYONE)
 def test_actions_role_matrix(who, action, demo, make_user, admin, client):
     url, data = _actions(demo)[action]
-    _sign_in_as(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     before = stamp(demo.id)
     response = post(client, url, data)
     if who in ("admin", "editor"):

@@ -6,10 +6,9 @@ from copy import deepcopy
 
 import pytest
 
-from saveflow.apps.setup import create_app_with_defaults
 from saveflow.extensions import db
 from saveflow.offers import service
-from tests.admin.conftest import csrf_from
+from tests.admin.conftest import csrf_from, sign_in_as
 from tests.admin.test_rules import rule_of
 
 ROLES = ("admin", "editor", "finance", "viewer")
@@ -39,22 +38,9 @@ def setup(demo):
     return f"/admin/apps/{demo.id}/rules"
 
 
-def sign_in(who, demo, make_user, admin):
-    if who == "anonymous":
-        return
-    if who == "other-app":
-        other = create_app_with_defaults("Other", ["https://other.example"], actor="test")
-        db.session.commit()
-        make_user("other@team.example", "admin", other.id)
-        assert admin.login("other@team.example").status_code == 302
-        return
-    make_user(f"{who}@team.example", who, demo.id)
-    assert admin.login(f"{who}@team.example").status_code == 302
-
-
 @pytest.mark.parametrize("who", WHO)
 def test_pages(who, setup, demo, make_user, admin, client):
-    sign_in(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     for page in PAGES:
         response = client.get(setup + page)
         expected = {"anonymous": 302, "other-app": 403}.get(who, 200)
@@ -82,7 +68,7 @@ ACTIONS = {
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("who", WHO)
 def test_actions(who, action, setup, demo, make_user, admin, client):
-    sign_in(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     token = csrf_from(client.get("/admin/login" if who == "anonymous" else "/admin/").text)
     path, data = ACTIONS[action]
     before = [(r.version, r.status, r.document) for r in _rows(demo.id)]
@@ -107,7 +93,7 @@ def _rows(app_id):
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_a_post_without_a_csrf_token_is_refused(action, setup, demo, make_user, admin, client):
-    sign_in("editor", demo, make_user, admin)
+    sign_in_as("editor", demo, make_user, admin)
     path, data = ACTIONS[action]
     before = [(r.version, r.status, r.document) for r in _rows(demo.id)]
     response = client.post(setup + path, data=data)

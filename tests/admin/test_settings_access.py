@@ -3,8 +3,8 @@
 import pytest
 
 from saveflow.accounts.service import find_user
-from saveflow.apps.setup import create_app_with_defaults
 from saveflow.extensions import db
+from tests.admin.conftest import sign_in_as
 from tests.admin.settings_helpers import post, settings_form
 
 ROLES = ("admin", "editor", "finance", "viewer")
@@ -15,23 +15,10 @@ ADMIN_ONLY = ("secrets", "stripe")
 EDITOR_ACTIONS = ("brand",)
 
 
-def _sign_in(who, demo, make_user, admin):
-    if who == "anonymous":
-        return
-    if who == "other-app":
-        other = create_app_with_defaults("Other", ["https://other.example"], actor="test")
-        db.session.commit()
-        make_user("other@team.example", "admin", other.id)
-        assert admin.login("other@team.example").status_code == 302
-        return
-    make_user(f"{who}@team.example", who, demo.id)
-    assert admin.login(f"{who}@team.example").status_code == 302
-
-
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("page", READ_BY_ALL + ADMIN_ONLY)
 def test_pages(page, who, demo, make_user, admin, client):
-    _sign_in(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     response = client.get(f"/admin/apps/{demo.id}/{page}")
     if who == "anonymous":
         assert response.status_code == 302
@@ -75,7 +62,7 @@ def _actions(demo):
 )
 def test_actions(action, who, demo, make_user, admin, client):
     make_user("member@team.example", "viewer", demo.id)
-    _sign_in(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     url, data, prefix, admin_status = _actions(demo)[action]
     if who == "anonymous":
         response = client.post(url, data=data)

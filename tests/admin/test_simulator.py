@@ -166,9 +166,9 @@ def test_expected_revenue_walks_the_list_in_order():
 
 @pytest.mark.parametrize("who", [*ROLES, "other-app", "anonymous"])
 def test_every_role_may_run_the_simulator(who, demo, make_user, admin, client):
-    from tests.admin.test_every_page import _sign_in_as
+    from tests.admin.conftest import sign_in_as
 
-    _sign_in_as(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     response = client.get(f"/admin/apps/{demo.id}/rules/simulate?sessions=50&mode=both")
     expected = {"anonymous": 302, "other-app": 403}.get(who, 200)
     assert response.status_code == expected

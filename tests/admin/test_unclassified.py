@@ -8,7 +8,7 @@ from sqlalchemy import select
 from saveflow.apps.setup import create_app_with_defaults
 from saveflow.extensions import db
 from saveflow.models import LabelledComment, LexiconPhrase, Session
-from tests.admin.reasons_helpers import EVERYONE, _sign_in_as, audit, post, stamp
+from tests.admin.reasons_helpers import EVERYONE, audit, post, sign_in_as, stamp
 from tests.conftest import FlowActions
 
 RESIDENCY = "we need data residency in Germany"
@@ -70,7 +70,7 @@ def test_actions_role_matrix(who, action, residency, demo, make_user, admin, cli
         "phrase_add": (f"{page_url(demo)}/phrases", {"category": "not_using", "phrase": "sleepy"}),
         "phrase_remove": (f"{page_url(demo)}/phrases/{phrase_id}/remove", {}),
     }[action]
-    _sign_in_as(who, demo, make_user, admin)
+    sign_in_as(who, demo, make_user, admin)
     before = stamp(demo.id)
     labelled = db.session.scalars(select(LabelledComment)).all()
     response = post(client, url, data)
