@@ -13,6 +13,7 @@ from saveflow.admin.reason_forms import (
     category_choices,
 )
 from saveflow.admin.sessions import admin_app
+from saveflow.apps.settings import set_randomized
 from saveflow.domain_errors import Invalid
 from saveflow.extensions import db
 from saveflow.reasons import editing
@@ -168,7 +169,7 @@ def reasons_randomize(app_id: str):
     before = bool((app.settings or {}).get("randomize_reasons"))
     after = bool(form.randomize.data)
     if after != before:
-        editing.set_randomized(app, after)
+        set_randomized(app, after)
         record(app_id, "reasons.randomize", f"app:{app_id}", before, after)
         db.session.commit()
     flash(

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from saveflow.apps.models import App
+from saveflow.extensions import db
 from saveflow.i18n import SUPPORTED
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1")
@@ -126,3 +127,9 @@ def apply_settings(app: App, values: dict[str, Any]) -> tuple[dict, dict]:
         settings.pop("horizon_months", None)
     app.settings = settings  # a new dict, so the JSON column is seen as changed
     return before, snapshot(app)
+
+
+def set_randomized(app: App, on: bool) -> None:
+    """Shuffle the survey's reasons per session (on) or show them in the set order (off)."""
+    app.settings = {**(app.settings or {}), "randomize_reasons": on}
+    db.session.flush()

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import exists, func, select
 
-from saveflow.apps.models import App
 from saveflow.domain_errors import Invalid
 from saveflow.extensions import db
 from saveflow.reasons.models import Reason, ReasonCategory
@@ -195,12 +194,6 @@ def retire_reason(app_id: str, reason: Reason, used: bool) -> str:
     _renumber(list(app_reasons(app_id)))
     db.session.flush()
     return "deleted"
-
-
-def set_randomized(app: App, on: bool) -> None:
-    """Shuffle the survey's reasons per session (on) or show them in the set order (off)."""
-    app.settings = {**(app.settings or {}), "randomize_reasons": on}
-    db.session.flush()
 
 
 def active_count(app_id: str) -> int:
