@@ -62,6 +62,13 @@ def sign_in_as(who, demo, make_user, admin):
     assert admin.login(f"{who}@team.example").status_code == 302
 
 
+def browser_sign_in(page, email, password=PASSWORD):
+    """Fill in the login form the page is showing and submit it, as a person would."""
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 @pytest.fixture
 def admin(client):
     return AdminActions(client)

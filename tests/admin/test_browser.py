@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from saveflow.extensions import db
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_sign_in
 from tests.conftest import FlowActions
 from tests.widget.conftest import Server
 
@@ -63,9 +63,7 @@ def test_sign_in_and_walk_the_admin(device, chromium, app, client, demo, make_us
         page.goto(f"{server.url}/admin/apps/{demo.id}/sessions")
         assert "/admin/login" in page.url
         shot("login")
-        page.get_by_label("Email").fill("ada@team.example")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        browser_sign_in(page, "ada@team.example")
         page.wait_for_url(f"**/admin/apps/{demo.id}/sessions")
         assert page.get_by_role("heading", level=1).inner_text() == "Sessions"
         assert page.locator("tbody tr").count() == 3

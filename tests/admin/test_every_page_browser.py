@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from saveflow.extensions import db
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_sign_in
 from tests.admin.test_browser import VIEWPORTS, WIDER_THAN_SCREEN
 from tests.admin.test_every_page import _admin_pages, _values
 from tests.conftest import FlowActions
@@ -61,9 +61,7 @@ def test_every_admin_page_by_keyboard_and_on_a_phone(chromium, app, client, demo
             context = chromium.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             page.goto(f"{server.url}/admin/login")
-            page.get_by_label("Email").fill("ada@team.example")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
+            browser_sign_in(page, "ada@team.example")
             page.wait_for_url("**/admin/")
             for url in pages:
                 response = page.goto(server.url + url)

@@ -8,7 +8,7 @@ import pytest
 
 from saveflow.extensions import db
 from saveflow.offers import service
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_sign_in
 from tests.admin.test_browser import VIEWPORTS, WIDER_THAN_SCREEN
 from tests.conftest import FlowActions
 from tests.widget.conftest import Server
@@ -47,9 +47,7 @@ def test_editor_starts_an_experiment_and_simulates(device, chromium, app, client
 
     try:
         page.goto(f"{server.url}/admin/apps/{demo.id}/experiments")
-        page.get_by_label("Email").fill("ed@team.example")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        browser_sign_in(page, "ed@team.example")
         page.wait_for_url("**/experiments")
         shot("experiments-empty")
         page.get_by_role("link", name="Too expensive").click()

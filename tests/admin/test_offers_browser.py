@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from saveflow.extensions import db
 from saveflow.sessions.models import Session
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_sign_in
 from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN
 from tests.widget.conftest import Server
 
@@ -28,9 +28,7 @@ def browse(chromium, app, demo, make_user):  # noqa: F811
         contexts.append(context)
         page = context.new_page()
         page.goto(f"{server.url}/admin/login")
-        page.get_by_label("Email").fill("ed@team.example")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        browser_sign_in(page, "ed@team.example")
         page.wait_for_url("**/admin/")
         return page, server.url
 

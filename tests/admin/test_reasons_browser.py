@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from saveflow.extensions import db
 from saveflow.models import LabelledComment, LexiconPhrase, Reason
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_sign_in
 from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN
 from tests.conftest import FlowActions
 from tests.widget.conftest import Server
@@ -50,9 +50,7 @@ def test_an_editor_reorders_relabels_maps_and_teaches(
 
     try:
         page.goto(f"{server.url}/admin/apps/{app_id}/reasons")
-        page.get_by_label("Email").fill("eve@team.example")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        browser_sign_in(page, "eve@team.example")
         page.wait_for_url(f"**/admin/apps/{app_id}/reasons")
         assert page.get_by_role("heading", level=1).inner_text() == "Reasons"
         shot("list")
@@ -120,9 +118,7 @@ def test_an_editor_drags_a_reason_to_the_top(chromium, app, demo, make_user):
     page = context.new_page()
     try:
         page.goto(f"{server.url}/admin/apps/{app_id}/reasons")
-        page.get_by_label("Email").fill("eve@team.example")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        browser_sign_in(page, "eve@team.example")
         page.wait_for_url(f"**/admin/apps/{app_id}/reasons")
         third = page.locator(f'.reason[data-key="{start[2]}"]')
         first = page.locator(f'.reason[data-key="{start[0]}"]')

@@ -6,7 +6,7 @@ import pytest
 from saveflow.accounts.service import create_user
 from saveflow.extensions import db
 from saveflow.offers import service
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import PASSWORD, browser_sign_in
 from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN
 from tests.widget.conftest import HostPage, Server, Widget
 
@@ -15,9 +15,7 @@ SHOTS = ARTIFACTS / "rules"
 
 def _sign_in(page, base, email, next_path):
     page.goto(f"{base}/admin/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, email)
     page.wait_for_url(f"**{next_path}")
 
 

@@ -9,7 +9,7 @@ import pytest
 from saveflow.apps.models import App
 from saveflow.extensions import db
 from saveflow.widget.demo_host import create_demo_host
-from tests.admin.conftest import PASSWORD
+from tests.admin.conftest import browser_sign_in
 from tests.admin.test_browser import VIEWPORTS, WIDER_THAN_SCREEN
 from tests.widget.conftest import HostPage, Server, Widget
 
@@ -26,9 +26,7 @@ def widget(app):
 
 def _sign_in(page, base, email):
     page.goto(f"{base}/admin/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, email)
     page.wait_for_url("**/admin/")
 
 
