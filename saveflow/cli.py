@@ -15,11 +15,13 @@ from sqlalchemy import select
 from saveflow.apps.models import App
 from saveflow.billing.cli import stripe_cli
 from saveflow.extensions import db
+from saveflow.reports.cli import reports_cli
 from saveflow.saves.cli import validate_saves_cmd
 
 saveflow_cli = AppGroup("saveflow", help="saveflow administration.")
 saveflow_cli.add_command(stripe_cli)
 saveflow_cli.add_command(validate_saves_cmd)
+saveflow_cli.add_command(reports_cli)
 
 DEMO_ORIGINS = ["http://localhost:5001", "http://127.0.0.1:5001"]
 

@@ -10,6 +10,7 @@ from saveflow.billing.models import (
 )
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
 from saveflow.reasons.models import LabelledComment, LexiconPhrase, Reason, ReasonCategory
+from saveflow.reports.models import ReportCohort, ReportDay
 from saveflow.security.models import SecurityCount
 from saveflow.sessions.models import Session, SessionEvent
 
@@ -25,6 +26,8 @@ __all__ = [
     "OfferAcceptance",
     "PaidInvoice",
     "Reason",
+    "ReportCohort",
+    "ReportDay",
     "ReasonCategory",
     "RuleSet",
     "SecurityCount",

@@ -1,10 +1,11 @@
 """Cancel sessions and their append-only event log."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -76,6 +77,8 @@ class Session(Model):
             postgresql_where=text("save_status = 'pending'"),
             sqlite_where=text("save_status = 'pending'"),
         ),
+        # Finance's drill-down: a report row's sessions are one app's, mode's and local days'.
+        Index("ix_sessions_app_report_day", "app_id", "mode", "report_day"),
         # The accepted offer is one of this app's offers.
         ForeignKeyConstraint(
             ["app_id", "accepted_offer_key"],
@@ -127,6 +130,16 @@ class Session(Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The latest failed payment after the save while no later payment succeeded (involuntary risk).
     payment_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Report columns, fixed when the session is decided (saveflow.reports.rollup): the day in
+    # the app's report time zone, the offer the customer decided on (the accepted one, else the
+    # last one shown), the category and plan it was decided with, and for a save how many whole
+    # months the subscription lasted after it (-1 while it has not ended).
+    report_day: Mapped[date | None] = mapped_column(Date)
+    shown_offer_key: Mapped[str | None] = mapped_column(String(64))
+    shown_offer_type: Mapped[str | None] = mapped_column(String(32))
+    reason_category: Mapped[str | None] = mapped_column(String(64))
+    plan: Mapped[str | None] = mapped_column(String(200))
+    months_kept: Mapped[int | None]
     # The response of the terminal call, replayed verbatim when the call is repeated.
     result: Mapped[dict | None] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,10 +6,9 @@ cannot both finish a session.
 """
 
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 
 from saveflow.apps.audit import audit
 from saveflow.apps.models import App
@@ -18,10 +17,12 @@ from saveflow.extensions import db
 from saveflow.offers import service as offers
 from saveflow.offers.models import OfferAcceptance
 from saveflow.offers.types import projected_revenue
+from saveflow.reports import rollup
 from saveflow.sessions import present
 from saveflow.sessions.events import record
 from saveflow.sessions.flow import billing_for, conflict, presented_position
 from saveflow.sessions.models import SAVES, Session, SessionEvent
+from saveflow.sessions.setup_cache import setup_for
 
 
 def _replay(session: Session, outcome: str, offer_key: str | None = None) -> dict:
@@ -32,31 +33,50 @@ def _replay(session: Session, outcome: str, offer_key: str | None = None) -> dic
     raise conflict(f"This session has ended with outcome {session.outcome!r}.")
 
 
-def _stamp(session: Session, outcome: str, result: dict, now: datetime, **values) -> bool:
-    """Stamp the one outcome of a session unless another request got there first."""
+def _offer_type(app: App):
+    offers = setup_for(app).offers
+    return lambda key: offers[key].type if key in offers else None
+
+
+def _stamp(app: App, session: Session, outcome: str, result: dict, now: datetime, **values) -> bool:
+    """Stamp the one outcome of a session unless another request got there first, and count it
+    in the report rollups in the same transaction."""
     if outcome in SAVES:
         # A save starts pending; billing's news later confirms it or makes it a boomerang.
         values.update(save_status="pending", save_status_at=now)
+    values.update(
+        rollup.decision_values(
+            session,
+            outcome,
+            now,
+            rollup.timezone_of(app.settings),
+            _offer_type(app),
+            accepted=values.get("accepted_offer_key"),
+        )
+    )
     stmt = (
         update(Session)
         .where(Session.id == session.id, Session.outcome.is_(None))
         .values(
             outcome=outcome, outcome_at=now, step="done", result=result, last_seen_at=now, **values
         )
+        .returning(*rollup.FACT_COLUMNS)
         .execution_options(synchronize_session=False)
     )
-    # Session.execute is typed Result; an UPDATE returns a CursorResult, which has rowcount.
-    done = cast(CursorResult[Any], db.session.execute(stmt))
-    if done.rowcount != 1:
+    done = db.session.execute(stmt).first()
+    if done is None:
         return False
+    rollup.track(None, rollup.Facts.of(done))
     db.session.expire(session)
     record(session, outcome, {k: v for k, v in result.items() if k != "session_id"}, at=now)
     return True
 
 
-def _finish(session: Session, outcome: str, result: dict, now: datetime, **values) -> dict:
+def _finish(
+    app: App, session: Session, outcome: str, result: dict, now: datetime, **values
+) -> dict:
     """Stamp the one outcome of a session, or fail if another request got there first."""
-    if not _stamp(session, outcome, result, now, **values):
+    if not _stamp(app, session, outcome, result, now, **values):
         db.session.rollback()
         raise conflict("This session was finished by another request.")
     return result
@@ -140,7 +160,7 @@ def accept(app: App, session: Session, offer_key: str, now: datetime) -> dict:
         f"session:{session.id}",
         {"offer": offer.key, "effect": effect.to_dict()},
     )
-    return _finish(session, "saved", result, now, accepted_offer_key=offer.key, **revenue)
+    return _finish(app, session, "saved", result, now, accepted_offer_key=offer.key, **revenue)
 
 
 def withdraw(app: App, session: Session, now: datetime) -> dict:
@@ -154,7 +174,7 @@ def withdraw(app: App, session: Session, now: datetime) -> dict:
         "saved_revenue": _public_revenue(session, revenue),
     }
     audit(app.id, f"customer:{session.customer}", "withdrawn", f"session:{session.id}")
-    return _finish(session, "withdrawn", result, now, **revenue)
+    return _finish(app, session, "withdrawn", result, now, **revenue)
 
 
 def cancel(app: App, session: Session, now: datetime) -> dict:
@@ -183,7 +203,7 @@ def cancel(app: App, session: Session, now: datetime) -> dict:
         f"session:{session.id}",
         {"effect": effect.to_dict(), "step": session.step},
     )
-    return _finish(session, "cancelled", result, now)
+    return _finish(app, session, "cancelled", result, now)
 
 
 def abandon(app: App, session: Session, now: datetime, why: str = "closed") -> dict:
@@ -191,7 +211,7 @@ def abandon(app: App, session: Session, now: datetime, why: str = "closed") -> d
     if not session.is_open:
         return _replay(session, "abandoned")
     result = {"outcome": "abandoned", "session_id": session.id, "why": why}
-    return _finish(session, "abandoned", result, now)
+    return _finish(app, session, "abandoned", result, now)
 
 
 def recover(app_id: str, session: Session, now: datetime, evidence: dict) -> bool:
@@ -200,7 +220,9 @@ def recover(app_id: str, session: Session, now: datetime, evidence: dict) -> boo
     Returns False, changing nothing, if the session was finished meanwhile.
     """
     result = {"outcome": "recovered", "session_id": session.id, "via": "billing", **evidence}
-    if not _stamp(session, "recovered", result, now):
+    app = db.session.get(App, app_id)
+    assert app is not None  # billing's webhooks arrive for a known app
+    if not _stamp(app, session, "recovered", result, now):
         return False
     audit(app_id, "billing", "recovered", f"session:{session.id}", evidence)
     return True
@@ -209,8 +231,8 @@ def recover(app_id: str, session: Session, now: datetime, evidence: dict) -> boo
 def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:
     """Abandon open sessions idle past the limit; return how many. Safe to run on many machines."""
     cutoff = now - timedelta(minutes=idle_minutes)
-    rows = db.session.execute(
-        select(Session.id, Session.last_seen_at)
+    sessions = db.session.scalars(
+        select(Session)
         .where(Session.outcome.is_(None), Session.last_seen_at < cutoff)
         # A customer who went to fix the payment method waits for billing's webhook instead.
         .where(
@@ -223,34 +245,43 @@ def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:
         )
         .limit(batch)
     ).all()
+    apps: dict[str, App | None] = {}
     swept = 0
-    for session_id, last_seen in rows:
-        at = last_seen + timedelta(minutes=idle_minutes)
-        result = {"outcome": "abandoned", "session_id": session_id, "why": "idle"}
+    for session in sessions:
+        at = session.last_seen_at + timedelta(minutes=idle_minutes)
+        result = {"outcome": "abandoned", "session_id": session.id, "why": "idle"}
+        app = apps.setdefault(session.app_id, db.session.get(App, session.app_id))
+        assert app is not None  # a session's app is never deleted
+        report = rollup.decision_values(
+            session, "abandoned", at, rollup.timezone_of(app.settings), _offer_type(app)
+        )
         # The compare-and-set skips a session a customer finished meanwhile.
         done = db.session.execute(
             update(Session)
-            .where(Session.id == session_id, Session.outcome.is_(None))
+            .where(Session.id == session.id, Session.outcome.is_(None))
             .values(
                 outcome="abandoned",
                 outcome_at=at,
                 step="done",
                 result=result,
                 event_seq=Session.event_seq + 1,
+                **report,
             )
-            .returning(Session.app_id, Session.event_seq)
+            .returning(Session.event_seq, *rollup.FACT_COLUMNS)
+            .execution_options(synchronize_session=False)
         ).first()
         if done is not None:
             db.session.add(
                 SessionEvent(
-                    app_id=done.app_id,
-                    session_id=session_id,
+                    app_id=session.app_id,
+                    session_id=session.id,
                     seq=done.event_seq,
                     type="abandoned",
                     data={"outcome": "abandoned", "why": "idle"},
                     at=at,
                 )
             )
+            rollup.track(None, rollup.Facts.of(done))
             swept += 1
         db.session.commit()
     return swept
