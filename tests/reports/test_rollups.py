@@ -211,3 +211,37 @@ def test_a_decision_in_a_non_utc_zone_is_booked_on_its_local_day(shop, demo):
     assert found is not None and found.outcome_at is not None
     assert found.report_day == (found.outcome_at + timedelta(hours=14)).date()
     assert_rollups_match_sessions(demo.id)
+
+
+def test_concurrent_decisions_in_one_group_lose_no_count(app, shop, demo):
+    """Eight customers save at the same moment: their rollup row is one hot row, and the upsert
+    adds each save to it exactly once (on SQLite the writers simply take turns)."""
+    import threading
+
+    from tests.conftest import FlowActions
+
+    flows = []
+    for n in range(8):
+        flow = shop.open(f"sub_race_{n}")
+        offer = flow.answer("too_expensive").json["offers"][0]["id"]
+        flows.append((flow, offer))
+    db.session.rollback()
+    barrier = threading.Barrier(len(flows))
+    codes: list[int] = []
+
+    def accept(flow: FlowActions, offer: str) -> None:
+        with app.app_context():
+            mine = FlowActions(app.test_client(), demo)
+            mine.session_id, mine.token = flow.session_id, flow.token
+            barrier.wait()
+            codes.append(mine.accept(offer).status_code)
+
+    threads = [threading.Thread(target=accept, args=pair) for pair in flows]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert codes == [200] * len(flows)
+    [found] = rows(query(demo.id))
+    assert (found["saved"], found["saved_mrr"]) == (8, 8 * 4900)
+    assert_rollups_match_sessions(demo.id)
