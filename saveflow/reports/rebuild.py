@@ -113,7 +113,7 @@ def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> in
             Session.mode,
             cohort,
             Session.currency,
-            func.coalesce(Session.months_kept, rollup.STILL_SUBSCRIBED),
+            Session.months_kept,
             *sources.cohort_session_measures().values(),
         )
         .where(Session.app_id == app.id, Session.outcome.in_(SAVES))
@@ -122,7 +122,7 @@ def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> in
             Session.mode,
             cohort,
             Session.currency,
-            func.coalesce(Session.months_kept, rollup.STILL_SUBSCRIBED),
+            Session.months_kept,
         )
     )
     db.session.execute(insert(ReportCohort).from_select([*COHORT_KEYS, *COHORT_VALUES], cohorts))
