@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from saveflow.demo import catalog
-from saveflow.demo.journey import Journey, Stage
+from saveflow.demo.stage import Journey, Stage
 from saveflow.offers.types import offer_type
 from saveflow.periods import add_interval, current_period_end
 from saveflow.reports import rollup

@@ -18,7 +18,8 @@ from saveflow.apps.models import App
 from saveflow.billing.models import PaidInvoice, SubscriptionState
 from saveflow.demo import catalog
 from saveflow.demo.aftercare import aftercare
-from saveflow.demo.journey import MARK, Journey, Stage, journey
+from saveflow.demo.journey import journey
+from saveflow.demo.stage import MARK, Journey, Stage
 from saveflow.extensions import db
 from saveflow.offers import service
 from saveflow.offers.experiment_setup import with_experiment
@@ -120,8 +121,9 @@ def start_times(stage: Stage, rng: random.Random, count: int) -> list[tuple[date
     for n in picked:
         currency = str(catalog.pick(rng, catalog.CURRENCIES))
         low, high = catalog.WORKING_HOURS_UTC[currency]
-        moment = stage.start + timedelta(days=n, seconds=rng.randint(low * 3600, high * 3600))
-        times.append((min(moment, stage.cutoff - LAST_START), currency))
+        day = stage.start + timedelta(days=n)
+        latest = min(high * 3600, int((stage.cutoff - LAST_START - day).total_seconds()))
+        times.append((day + timedelta(seconds=rng.randint(low * 3600, latest)), currency))
     return sorted(times)
 
 
@@ -181,7 +183,7 @@ def _write(batch: list, totals: dict) -> None:
         (OfferAcceptance, acceptances),
     ):
         if rows:
-            db.session.execute(insert(model.__table__), rows)
+            db.session.execute(insert(model), rows)
     totals["sessions"] += len(sessions)
     totals["events"] += len(events)
     totals["invoices"] += len(invoices)

@@ -8,68 +8,23 @@ the random draws; nothing here touches the database.
 
 import hashlib
 import random
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from saveflow.apps.models import App
 from saveflow.billing.none import NoneProvider
 from saveflow.billing.schemas import load_snapshot
 from saveflow.demo import catalog
-from saveflow.offers.rules import CompiledRuleSet, policy_from_settings
+from saveflow.demo.stage import BLANK, MARK, Journey, Stage
+from saveflow.offers.rules import policy_from_settings
 from saveflow.offers.types import projected_revenue
 from saveflow.reasons.classify import classify
 from saveflow.reports import rollup
 from saveflow.reports.revenue import mrr
-from saveflow.saves.rules import SaveRules
 from saveflow.sessions import present
 from saveflow.sessions.flow import compliance_mode, run_rules
-from saveflow.sessions.models import SAVES, Session
+from saveflow.sessions.models import SAVES
 from saveflow.sessions.setup_cache import AppSetup, OfferView, ReasonView
 
-# The attribute that marks a seeded session, so a reset deletes those and nothing else.
-MARK = "demo_history"
 _BILLING = NoneProvider()
-
-
-@dataclass(frozen=True)
-class Stage:
-    """What every session of one seeding shares: the app, its setup, its rules and the clock."""
-
-    app: App
-    setup: AppSetup
-    rules: CompiledRuleSet | None
-    experiment_rules: CompiledRuleSet | None  # the rules while the experiment ran
-    experiment_from: datetime | None
-    zone: ZoneInfo
-    horizon: int
-    idle_minutes: int
-    save_rules: SaveRules
-    start: datetime
-    cutoff: datetime  # nothing happens at or after it
-
-    def offer_type(self, key: str) -> str | None:
-        offer = self.setup.offers.get(key)
-        return offer.type if offer else None
-
-    def progress(self, moment: datetime) -> float:
-        """Return how far into the history `moment` lies, from 0 to 1."""
-        return (moment - self.start) / (self.cutoff - self.start)
-
-
-@dataclass
-class Journey:
-    """A session row and its events, as (time, type, data) in the order they happened."""
-
-    values: dict
-    events: list[tuple[datetime, str, dict]] = field(default_factory=list)
-
-    def log(self, at: datetime, type_: str, data: dict | None = None) -> None:
-        self.events.append((at, type_, data or {}))
-
-    def session(self) -> Session:
-        """Return the row as a transient `Session`, for the functions that take one."""
-        return Session(**self.values)
 
 
 def _later(rng: random.Random, at: datetime, low: float, high: float) -> datetime:
@@ -87,7 +42,7 @@ def journey(stage: Stage, rng: random.Random, created_at: datetime, currency: st
     session_id = f"ses_{rng.getrandbits(96):024x}"
     step = "payment_recovery" if past_due else "survey"
     values = {
-        **_BLANK,
+        **BLANK,
         "id": session_id,
         "app_id": stage.app.id,
         "mode": "test" if rng.random() < catalog.TEST_MODE else "live",
@@ -228,8 +183,8 @@ def _confirm(stage: Stage, rng: random.Random, trip: Journey, at: datetime) -> J
     stays = catalog.WITHDRAW_AFTER_OFFERS if shown else catalog.WITHDRAW_WITHOUT_OFFERS
     if rng.random() < stays:
         revenue = _revenue(stage, trip.values["snapshot"], None)
-        result = {"outcome": "withdrawn", "saved_revenue": _public(trip, revenue)}
-        return _decide(stage, trip, "withdrawn", at, result, **revenue)
+        kept = {"outcome": "withdrawn", "saved_revenue": _public(trip, revenue)}
+        return _decide(stage, trip, "withdrawn", at, kept, **revenue)
     key = f"saveflow:{trip.values['id']}:cancel"
     immediately = bool(stage.app.settings.get("cancel_immediately"))
     effect = _BILLING.cancel(stage.app, trip.session(), immediately, key, at)
@@ -258,9 +213,8 @@ def _accept(stage: Stage, trip: Journey, offer: OfferView, at: datetime) -> Jour
 
 
 def _revenue(stage: Stage, snapshot: dict, offer: OfferView | None) -> dict:
-    booked = projected_revenue(
-        snapshot, offer and offer.type, offer and dict(offer.params), stage.horizon
-    )
+    kind, params = (offer.type, dict(offer.params)) if offer else (None, None)
+    booked = projected_revenue(snapshot, kind, params, stage.horizon)
     return {
         "saved_mrr": booked.saved_mrr,
         "projected_revenue": booked.projected_revenue,
@@ -313,38 +267,3 @@ def _decide(
     )
     trip.log(at, outcome, result)
     return trip
-
-
-# Every column a seeded row sets, so all rows of a batch insert have the same keys.
-_BLANK: dict = {
-    "reason_key": None,
-    "comment": None,
-    "classification": None,
-    "rule_set_version": None,
-    "rule_id": None,
-    "experiment_key": None,
-    "variant": None,
-    "offer_keys": [],
-    "offer_index": 0,
-    "event_seq": 0,
-    "outcome": None,
-    "outcome_at": None,
-    "accepted_offer_key": None,
-    "horizon_months": None,
-    "saved_mrr": None,
-    "projected_revenue": None,
-    "offer_cost": None,
-    "save_status": None,
-    "save_status_at": None,
-    "realized_revenue": 0,
-    "projected_revenue_cut": None,
-    "ended_at": None,
-    "payment_failed_at": None,
-    "report_day": None,
-    "shown_offer_key": None,
-    "shown_offer_type": None,
-    "reason_category": None,
-    "plan": None,
-    "months_kept": None,
-    "result": None,
-}
