@@ -11,11 +11,12 @@ sessions, their ratio, and the verdicts: a median of at most 200 ms, and at a la
 run no slower than at the first (the best run is the one least disturbed by whatever else the
 machine was doing).
 
-    .venv/bin/python bench/bench_reports.py [--sizes 1000000,10000000] [--quick] [--runs 9]
-        [--baseline-runs 3] [--database-url URL]
+    .venv/bin/python bench/bench_reports.py [--sizes 1000000,10000000] [--quick] [--runs 15]
+        [--pause 4] [--baseline-runs 3] [--database-url URL]
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -195,7 +196,9 @@ def timed_ms(fn: Callable) -> float:
     return took
 
 
-def measure(app_id: str, today: date, runs: int, baseline_runs: int) -> dict[str, tuple]:
+def measure(
+    app_id: str, today: date, runs: int, baseline_runs: int, pause: float
+) -> dict[str, tuple]:
     """Return each query's (median, best) from the rollups and its bare aggregate's median.
 
     The reports run in rounds, every query once a round, so a busy moment on the machine falls
@@ -211,6 +214,9 @@ def measure(app_id: str, today: date, runs: int, baseline_runs: int) -> dict[str
             if round_:
                 samples[name].append(took)
             bar.step()
+        # Rounds spread over a minute or so: a best run then stands for a quiet moment of the
+        # machine, not whichever few seconds the rounds happened to fall in.
+        time.sleep(pause)
     bare = {}
     for name, _, aggregate in found:
         bare[name] = statistics.median(timed_ms(aggregate) for _ in range(baseline_runs))
@@ -243,6 +249,7 @@ def print_table(size: int, timings: dict, first: dict | None, first_size: int, f
         f"{facts['rollup_rows']:,} rollup rows; sessions generated in {facts['generated']:.0f} s, "
         f"rollups rebuilt in {facts['rebuilt']:.1f} s)"
     )
+    print(f"  (1-minute load average over the timing: {facts['load']}, on {os.cpu_count()} cores)")
     head = (
         f"  {'query':<26} {'rollups':>9} {'best':>8} {'sessions':>10} {'ratio':>7}  "
         f"≤ {BUDGET_MS:.0f} ms"
@@ -265,7 +272,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000000,10000000", help="comma-separated, growing")
     parser.add_argument("--quick", action="store_true", help="20,000 then 200,000; fewer runs")
-    parser.add_argument("--runs", type=int, default=9, help="timed runs per report query")
+    parser.add_argument("--runs", type=int, default=15, help="timed runs per report query")
+    parser.add_argument("--pause", type=float, default=4.0, help="seconds between rounds")
     parser.add_argument("--baseline-runs", type=int, default=3, help="runs per bare aggregate")
     parser.add_argument(
         "--database-url", default="postgresql://postgres:postgres@127.0.0.1:5432/saveflow_bench"
@@ -273,6 +281,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [20_000, 200_000] if args.quick else [int(s) for s in args.sizes.split(",")]
     runs, baseline_runs = (3, 1) if args.quick else (args.runs, args.baseline_runs)
+    if args.quick:
+        args.pause = 0.0
     if sizes != sorted(sizes):
         parser.error("--sizes must grow")
     reset_database(args.database_url)
@@ -293,8 +303,10 @@ def main() -> None:
             rebuilt = timed_rebuild(args.database_url, app_id)
             count = db.session.scalar(select(func.count()).select_from(ReportDay)) or 0
             db.session.rollback()
-            timings = measure(app_id, today, runs, baseline_runs)
-            facts = {"rollup_rows": count, "generated": generated, "rebuilt": rebuilt}
+            load = os.getloadavg()[0]
+            timings = measure(app_id, today, runs, baseline_runs, args.pause)
+            load = f"{load:.2f} → {os.getloadavg()[0]:.2f}"
+            facts = {"rollup_rows": count, "generated": generated, "rebuilt": rebuilt, "load": load}
             print_table(size, timings, first, sizes[0], facts)
             first = first or timings
         db.engine.dispose()

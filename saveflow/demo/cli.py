@@ -16,7 +16,13 @@ DEFAULT_SESSIONS = 5000
     type=click.IntRange(1, 100_000),
     help="How many decided sessions to seed.",
 )
-@click.option("--months", default=8, show_default=True, type=click.IntRange(1, 24))
+@click.option(
+    "--months",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 24),
+    help="How many months of history, up to today.",
+)
 @click.option("--seed", "seed_value", default=2025, show_default=True, help="Random seed.")
 @click.option("--reset", is_flag=True, help="Delete the seeded history first, then seed afresh.")
 def demo_cmd(sessions: int, months: int, seed_value: int, reset: bool) -> None:

@@ -19,7 +19,7 @@ from saveflow.billing.models import PaidInvoice, SubscriptionState
 from saveflow.demo import catalog
 from saveflow.demo.aftercare import aftercare
 from saveflow.demo.journey import journey
-from saveflow.demo.stage import MARK, Journey, Stage
+from saveflow.demo.stage import MARK, SEEDED, Journey, Stage
 from saveflow.extensions import db
 from saveflow.offers import service
 from saveflow.offers.experiment_setup import with_experiment
@@ -48,7 +48,7 @@ class Seeded:
 
 def is_seeded():
     """Return the condition that picks seeded sessions (any database)."""
-    return Session.attributes[MARK].as_boolean()
+    return Session.attributes[MARK].as_string() == SEEDED
 
 
 def seeded_count(app_id: str) -> int:

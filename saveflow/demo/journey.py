@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from saveflow.billing.none import NoneProvider
 from saveflow.billing.schemas import load_snapshot
 from saveflow.demo import catalog
-from saveflow.demo.stage import BLANK, MARK, Journey, Stage
+from saveflow.demo.stage import BLANK, MARK, SEEDED, Journey, Stage
 from saveflow.offers.rules import policy_from_settings
 from saveflow.offers.types import projected_revenue
 from saveflow.reasons.classify import classify
@@ -52,7 +52,7 @@ def journey(stage: Stage, rng: random.Random, created_at: datetime, currency: st
         "token_digest": hashlib.sha256(f"{MARK}:{session_id}".encode()).hexdigest(),
         "locale": locale,
         "country": country,
-        "attributes": {**catalog.person(rng, country, locale), MARK: True},
+        "attributes": {**catalog.person(rng, country, locale), MARK: SEEDED},
         "snapshot": snapshot,
         "currency": currency,
         "mrr": mrr(snapshot),

@@ -11,8 +11,9 @@ from saveflow.saves.rules import SaveRules
 from saveflow.sessions.models import Session
 from saveflow.sessions.setup_cache import AppSetup
 
-# The attribute that marks a seeded session, so a reset deletes those and nothing else.
-MARK = "demo_history"
+# The attribute (and its value) that marks a seeded session, so a reset deletes those and
+# nothing else. A string, compared as one: any other value a visitor might send is no match.
+MARK, SEEDED = "demo_history", "seeded"
 
 
 @dataclass(frozen=True)
