@@ -25,6 +25,7 @@ from saveflow.sessions.models import SAVES
 from saveflow.sessions.setup_cache import AppSetup, OfferView, ReasonView
 
 _BILLING = NoneProvider()
+_UPDATED = "customer.subscription.updated"
 
 
 def _later(rng: random.Random, at: datetime, low: float, high: float) -> datetime:
@@ -36,8 +37,8 @@ def journey(stage: Stage, rng: random.Random, created_at: datetime, currency: st
     places = catalog.COUNTRIES[currency]
     country, _, locale = rng.choices(places, weights=[p[1] for p in places])[0]
     past_due = rng.random() < catalog.PAST_DUE
-    snapshot = _snapshot(rng, str(catalog.pick(rng, catalog.PLAN_WEIGHTS)), currency, created_at)
-    snapshot["status"] = "past_due" if past_due else "active"
+    plan = str(catalog.pick(rng, catalog.PLAN_WEIGHTS))
+    snapshot = _snapshot(rng, plan, currency, created_at, "past_due" if past_due else "active")
     compliance = compliance_mode(stage.app, country)
     session_id = f"ses_{rng.getrandbits(96):024x}"
     step = "payment_recovery" if past_due else "survey"
@@ -70,7 +71,7 @@ def journey(stage: Stage, rng: random.Random, created_at: datetime, currency: st
     return _survey(stage, rng, trip, created_at)
 
 
-def _snapshot(rng: random.Random, plan: str, currency: str, created_at: datetime) -> dict:
+def _snapshot(rng: random.Random, plan: str, currency: str, at: datetime, status: str) -> dict:
     name, interval, prices = catalog.PLANS[plan]
     tenure = timedelta(days=rng.randint(20, 900), seconds=rng.randint(0, 86399))
     raw = {
@@ -81,8 +82,8 @@ def _snapshot(rng: random.Random, plan: str, currency: str, created_at: datetime
         "interval": interval,
         "interval_count": 1,
         "quantity": 1,
-        "status": "active",
-        "started_at": (created_at - tenure).isoformat(),
+        "status": status,
+        "started_at": (at - tenure).isoformat(),
     }
     return load_snapshot(raw)
 
@@ -99,9 +100,6 @@ def _payment_recovery(stage: Stage, rng: random.Random, trip: Journey, at: datet
     if draw < catalog.RECOVERED + catalog.RECOVERY_ABANDONED:
         return _abandon(stage, rng, trip, at)
     return _survey(stage, rng, trip, at)  # they chose to cancel anyway
-
-
-_UPDATED = "customer.subscription.updated"
 
 
 def _survey(stage: Stage, rng: random.Random, trip: Journey, at: datetime) -> Journey:
