@@ -10,7 +10,7 @@ from saveflow.billing.models import (
 )
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
 from saveflow.reasons.models import LabelledComment, LexiconPhrase, Reason, ReasonCategory
-from saveflow.reports.models import ReportCohort, ReportDay
+from saveflow.reports.models import FinanceDigest, ReportCohort, ReportDay
 from saveflow.security.models import SecurityCount
 from saveflow.sessions.models import Session, SessionEvent
 
@@ -19,6 +19,7 @@ __all__ = [
     "AuditEntry",
     "BillingConnection",
     "BillingEvent",
+    "FinanceDigest",
     "LabelledComment",
     "LexiconPhrase",
     "Membership",
