@@ -136,3 +136,9 @@ def incremental(treated: Group, holdout: Group) -> dict[str, int]:
             decided = treated.decided_by_currency.get(currency, 0)
             out[currency] = round_minor(difference * decided * mean)
     return out
+
+
+def experiment_lift(app_id: str, key: str, mode: str = "live") -> ExperimentLift | None:
+    """Return one experiment's lift over all its decided sessions (None: none decided yet)."""
+    found = lifts(app_id, date.min, date.max, mode)
+    return next((e for e in found if e.experiment_key == key), None)
