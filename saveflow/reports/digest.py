@@ -103,6 +103,7 @@ def render(env: Environment, found: DigestFigures) -> tuple[str, str, str]:
         "signed_money": lambda minor, cur: money(minor, cur, signed=True),
         "points": points,
         "signed_percent": signed_percent,
+        "previous": previous_month(found.month),
     }
     html, text = (env.get_template(name).render(**context) for name in TEMPLATES)
     return subject, html, text

@@ -60,8 +60,7 @@ def figures(page_html: str) -> dict[str, str]:
     """Return the key figures of a reports page by their `data-figure` name."""
     found = re.findall(r'data-figure="([^"]+)"[^>]*>(.*?)</(?:a|p)>', page_html, re.S)
     return {
-        name: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
-        for name, text in found
+        name: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split()) for name, text in found
     }
 
 
