@@ -63,7 +63,7 @@ def sessions(app_id: str):
         by_report=filters.by_report,
         totals=money_totals(app_id, filters) if filters.by_report else [],
         money=money,
-        none=NONE,
+        none_value=NONE,
     )
 
 
