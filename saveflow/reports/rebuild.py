@@ -107,23 +107,20 @@ def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> in
         if progress:
             progress(1)
     cohort = sources.month_start(Session.report_day, dialect)
+    # One expression object in SELECT and GROUP BY: built twice, its -1 would be two bound
+    # parameters, and PostgreSQL would not see the grouped expression in the select list.
+    kept = func.coalesce(Session.months_kept, rollup.STILL_SUBSCRIBED)
     cohorts = (
         select(
             Session.app_id,
             Session.mode,
             cohort,
             Session.currency,
-            func.coalesce(Session.months_kept, rollup.STILL_SUBSCRIBED),
+            kept,
             *sources.cohort_session_measures().values(),
         )
         .where(Session.app_id == app.id, Session.outcome.in_(SAVES))
-        .group_by(
-            Session.app_id,
-            Session.mode,
-            cohort,
-            Session.currency,
-            func.coalesce(Session.months_kept, rollup.STILL_SUBSCRIBED),
-        )
+        .group_by(Session.app_id, Session.mode, cohort, Session.currency, kept)
     )
     db.session.execute(insert(ReportCohort).from_select([*COHORT_KEYS, *COHORT_VALUES], cohorts))
     return len(months)
