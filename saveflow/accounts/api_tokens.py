@@ -53,6 +53,10 @@ def _new_prefix() -> str:
 
 def issue(user: User, name: str | None, actor: str) -> tuple[ApiToken, str]:
     """Make a token for the user (the caller commits); return it and the one-time full token."""
+    if not user.active:
+        raise Invalid(
+            "This account is switched off.", errors={"user": ["Switch the account on first."]}
+        )
     secret = secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id, name=_clean_name(name), prefix=_new_prefix(), digest=digest_of(secret)

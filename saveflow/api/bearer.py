@@ -34,9 +34,10 @@ def api_user_id() -> int:
             CHALLENGE + ', error="invalid_token"',
         )
     token, user = found
+    user_id = user.id  # read before the stamp's rollback expires the row
     if api_tokens.touch_due(token.last_used_at, utcnow()):
         _stamp(token.id, utcnow())
-    return user.id
+    return user_id
 
 
 def _stamp(token_id: int, now: datetime) -> None:

@@ -87,7 +87,10 @@ def add_reports(spec: APISpec) -> None:
                         f"than {MAX_MONTHS} months; or `app` missing while the token's owner "
                         "can report on several apps. `errors` names the parameters."
                     ),
-                    "401": _error("Missing, unknown or revoked API token", challenge),
+                    "401": _error(
+                        "Missing, unknown or revoked API token, or its owner is switched off",
+                        challenge,
+                    ),
                     "403": _error("The token's owner is not finance or admin on that app"),
                     "405": _error(
                         "Method not allowed on this path",

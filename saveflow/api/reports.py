@@ -56,5 +56,10 @@ def saved_revenue():
     )
     if wants_csv(args.get("format")):
         disposition = f"attachment; filename={csv_filename(report)}"
-        return Response(to_csv(report), mimetype=CSV, headers={"Content-Disposition": disposition})
-    return jsonify(SavedRevenueOut().dump(report))
+        response = Response(
+            to_csv(report), mimetype=CSV, headers={"Content-Disposition": disposition}
+        )
+    else:
+        response = jsonify(SavedRevenueOut().dump(report))
+    response.vary.add("Accept")  # the same URL answers JSON or CSV
+    return response

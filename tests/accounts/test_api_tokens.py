@@ -105,6 +105,15 @@ def test_unknown_user_and_bad_name_are_refused(app, demo):
     assert db.session.scalars(select(ApiToken)).all() == []
 
 
+def test_no_token_for_a_switched_off_account(app, demo):
+    user = _finance(demo)
+    user.active = False
+    db.session.commit()
+    result = _cli(app, "create", "--user", "cfo@finance.example")
+    assert result.exit_code != 0 and "switched off" in result.output
+    assert db.session.scalars(select(ApiToken)).all() == []
+
+
 def test_each_token_is_new(app, demo):
     user = _finance(demo)
     made = {api_tokens.issue(user, None, "test")[1] for _ in range(5)}

@@ -59,6 +59,7 @@ def history(demo):
         status="boomerang",
     )
     decide(demo, "abandoned", _at(2025, 2, 10, 9))
+    decide(demo, "recovered", _at(2025, 2, 11, 9))  # a failed payment fixed: not a decision
     decide(
         demo,
         "saved",
@@ -120,7 +121,7 @@ def test_month_and_offer_type_by_hand(history, reporters):
         _row({**jan, "offer_type": "discount"}, "usd", sessions=2, saved=1, cancelled=1,
              deflection_rate=0.5, saved_mrr=4900, projected_saved_revenue=55125,
              offer_cost=3675, realized_saved_revenue=3675, confirmed=1),
-        _row({**feb, "offer_type": None}, "usd", sessions=1, abandoned=1),
+        _row({**feb, "offer_type": None}, "usd", sessions=2, abandoned=1, recovered=1),
         _row({**feb, "offer_type": "discount"}, "eur", sessions=1, saved=1, deflection_rate=1.0,
              saved_mrr=3900, projected_saved_revenue=43875, offer_cost=2925, pending=1),
         _row({**feb, "offer_type": "pause"}, "usd", sessions=1, saved=1, deflection_rate=1.0,
@@ -135,12 +136,12 @@ def test_month_and_offer_type_by_hand(history, reporters):
 def test_no_grouping_gives_one_row_per_currency(history, reporters):
     token = reporters.token_for("finance", history.id)
     body = reporters.get(token, **{"from": "2025-01", "to": "2025-02"}).json
-    # usd: 2 saved + 1 withdrawn of 4 decided (the abandoned one is not a decision): 0.75.
+    # usd: 2 saved + 1 withdrawn of 4 decisions (abandoned and recovered are none): 0.75.
     assert _by_key(body["rows"]) == _by_key(
         [
             _row({}, "eur", sessions=1, saved=1, deflection_rate=1.0, saved_mrr=3900,
                  projected_saved_revenue=43875, offer_cost=2925, pending=1),
-            _row({}, "usd", sessions=5, saved=2, withdrawn=1, cancelled=1, abandoned=1,
+            _row({}, "usd", sessions=6, saved=2, withdrawn=1, cancelled=1, abandoned=1, recovered=1,
                  deflection_rate=0.75, saved_mrr=14700,
                  projected_saved_revenue=55125 + 58800 + 12000, offer_cost=3675 + 9800,
                  realized_saved_revenue=3675 + 4900, pending=1, confirmed=1, boomerang=1),
@@ -155,8 +156,8 @@ def test_months_are_the_apps_local_months(history, reporters):
     ).json
     assert by_month["currency"] == "usd"
     sessions = {row["month"]: row["sessions"] for row in by_month["rows"]}
-    # In UTC these would be December 0, January 3 and February 3.
-    assert sessions == {"2024-12": 1, "2025-01": 3, "2025-02": 2}
+    # In UTC these would be December 0, January 3 and February 4.
+    assert sessions == {"2024-12": 1, "2025-01": 3, "2025-02": 3}
     january = reporters.get(token, **{"from": "2025-01", "to": "2025-01"}, group_by="day").json
     assert [row["day"] for row in january["rows"]] == ["2025-01-10", "2025-01-20", "2025-01-31"]
 

@@ -66,6 +66,9 @@ def test_accept_header_chooses_csv_or_json(token, reporters, accept, expected):
 def test_format_wins_over_accept(token, reporters):
     answer = reporters.get(token, headers={"Accept": "text/csv"}, format="json")
     assert answer.mimetype == "application/json"
+    # One URL, two formats: caches must key on Accept (and the API is never cached anyway).
+    assert "Accept" in answer.headers["Vary"]
+    assert answer.headers["Cache-Control"] == "no-store"
 
 
 @pytest.mark.parametrize(
