@@ -45,3 +45,11 @@ class SessionFilter(FilterForm):
     variant = StringField("Variant", validators=[Optional(), Length(max=64)])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Name", validators=[Optional(), Length(max=100)])
+
+
+class RevokeTokenForm(FlaskForm):
+    """No fields: the CSRF token is the point."""

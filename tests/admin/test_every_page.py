@@ -17,7 +17,7 @@ from tests.conftest import FlowActions
 
 ROLES = ("admin", "editor", "finance", "viewer")
 # Pages that need no app in the URL.
-GLOBAL_PAGES = {"admin.login", "admin.dashboard", "admin.app_new"}
+GLOBAL_PAGES = {"admin.login", "admin.dashboard", "admin.app_new", "admin.api_tokens_page"}
 
 
 def _values(demo, session_id) -> dict[str, str]:
