@@ -9,7 +9,7 @@ app's rows like any other writer of them.
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal_column, select, update
 
 from saveflow.apps.models import App
 from saveflow.extensions import db
@@ -107,13 +107,15 @@ def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> in
         if progress:
             progress(1)
     cohort = sources.month_start(Session.report_day, dialect)
+    # Sessions written before a save had its months (or by hand) count as still subscribed.
+    kept = func.coalesce(Session.months_kept, literal_column(str(rollup.STILL_SUBSCRIBED)))
     cohorts = (
         select(
             Session.app_id,
             Session.mode,
             cohort,
             Session.currency,
-            Session.months_kept,
+            kept,
             *sources.cohort_session_measures().values(),
         )
         .where(Session.app_id == app.id, Session.outcome.in_(SAVES))
@@ -122,7 +124,7 @@ def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> in
             Session.mode,
             cohort,
             Session.currency,
-            Session.months_kept,
+            kept,
         )
     )
     db.session.execute(insert(ReportCohort).from_select([*COHORT_KEYS, *COHORT_VALUES], cohorts))
