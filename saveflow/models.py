@@ -1,6 +1,6 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 
-from saveflow.accounts.models import Membership, User
+from saveflow.accounts.models import ApiToken, Membership, User
 from saveflow.apps.models import App, AuditEntry
 from saveflow.billing.models import (
     BillingConnection,
@@ -15,6 +15,7 @@ from saveflow.security.models import SecurityCount
 from saveflow.sessions.models import Session, SessionEvent
 
 __all__ = [
+    "ApiToken",
     "App",
     "AuditEntry",
     "BillingConnection",

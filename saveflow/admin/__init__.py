@@ -93,6 +93,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     from saveflow.admin import (  # noqa: F401  (routes register on bp)
+        api_tokens,
         app_brand,
         app_secrets,
         app_stripe,

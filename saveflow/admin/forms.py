@@ -76,3 +76,11 @@ REPORT_FIELDS = (
     "plan",
     "save_status",
 )
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Name", validators=[Optional(), Length(max=100)])
+
+
+class RevokeTokenForm(FlaskForm):
+    """No fields: the CSRF token is the point."""

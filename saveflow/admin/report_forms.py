@@ -9,12 +9,10 @@ from wtforms.validators import Optional, ValidationError
 
 from saveflow.admin.forms import FilterForm
 from saveflow.admin.session_query import NONE
-from saveflow.reports.overview import months_from, next_month
+from saveflow.reports.months import DEFAULT_MONTHS, MAX_MONTHS, add_months, months_in
+from saveflow.reports.overview import months_from
 from saveflow.reports.saved_revenue import MODES
 
-# The longest range the page draws (five years of months).
-MAX_MONTHS = 60
-DEFAULT_MONTHS = 12
 # Filter fields that narrow the report to one group ("" = every group, NONE = the "none" group).
 GROUP_FIELDS = ("offer_type", "reason_category", "plan", "experiment", "variant")
 
@@ -42,7 +40,7 @@ class ReportFilter(FilterForm):
         if self.start.data and field.data:
             if field.data < self.start.data:
                 raise ValidationError("The last month comes before the first.")
-            if len(months_from(self.start.data, next_month(field.data))) > MAX_MONTHS:
+            if months_in(self.start.data, field.data) > MAX_MONTHS:
                 raise ValidationError(f"Choose at most {MAX_MONTHS} months.")
 
     def set_choices(self, found: dict[str, list[str]], labels: dict[str, dict[str, str]]) -> None:
@@ -85,8 +83,8 @@ class Chosen:
 
 def chosen(form: ReportFilter, this_month: date) -> Chosen:
     """Return the range and groups the valid form asks for, with the defaults filled in."""
-    end_month = form.end.data or this_month
-    start_month = form.start.data or _months_before(end_month, DEFAULT_MONTHS - 1)
+    end_month = (form.end.data or this_month).replace(day=1)
+    start_month = form.start.data or add_months(end_month, 1 - DEFAULT_MONTHS)
     filters = {}
     for name in GROUP_FIELDS:
         value = form[name].data or ""
@@ -95,13 +93,9 @@ def chosen(form: ReportFilter, this_month: date) -> Chosen:
     mode = form.mode.data if form.mode.data in MODES else "live"
     return Chosen(
         start=start_month.replace(day=1),
-        end=next_month(end_month.replace(day=1)),
+        end=add_months(end_month, 1),
         mode=mode,
         currency=(form.currency.data or "").lower() or None,
         filters=filters,
     )
 
-
-def _months_before(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)

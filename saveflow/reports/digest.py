@@ -6,7 +6,7 @@ this module needs no Flask; the command passes the app's own.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from jinja2 import Environment
 from sqlalchemy import select
@@ -14,11 +14,11 @@ from sqlalchemy import select
 from saveflow.accounts.service import members_of
 from saveflow.apps.models import App
 from saveflow.extensions import db
-from saveflow.reports.csv_export import to_csv
 from saveflow.reports.experiments import ExperimentLift, lifts
+from saveflow.reports.export import saved_revenue_report, to_csv
 from saveflow.reports.models import FinanceDigest
 from saveflow.reports.money import money, percent, points, signed_percent
-from saveflow.reports.overview import next_month
+from saveflow.reports.months import add_months
 from saveflow.reports.rollup import timezone_of
 from saveflow.reports.saved_revenue import ReportQuery, rows
 
@@ -26,13 +26,13 @@ RECIPIENT_ROLES = ("finance", "admin")
 TEMPLATES = ("email/finance_digest.html", "email/finance_digest.txt")
 
 
-def previous_month(month: date) -> date:
-    return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+def _previous(month: date) -> date:
+    return add_months(month.replace(day=1), -1)
 
 
 def last_complete_month(app: App, now: datetime) -> date:
     """Return the month before the current one in the app's report time zone."""
-    return previous_month(now.astimezone(timezone_of(app.settings)).date())
+    return _previous(now.astimezone(timezone_of(app.settings)).date())
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,13 @@ class DigestFigures:
 def figures(app: App, month: date, base_url: str) -> DigestFigures:
     """Return what the digest of `month` says, read from the rollups."""
     month = month.replace(day=1)
-    after, before = next_month(month), previous_month(month)
+    after, before = add_months(month, 1), add_months(month, -1)
     now = rows(ReportQuery(app.id, month, after))
     earlier = {r["currency"]: r for r in rows(ReportQuery(app.id, before, month))}
-    by_type = ReportQuery(app.id, month, after, ("offer_type",))
+    # The same CSV as the reports API's, for this one month by offer type (the moment only
+    # matters for a report without months, which this is not).
+    moment = datetime(month.year, month.month, 1, tzinfo=UTC)
+    by_type = saved_revenue_report(app, moment, month, month, ("offer_type",))
     key = month.strftime("%Y-%m")
     return DigestFigures(
         app_id=app.id,
@@ -83,7 +86,7 @@ def figures(app: App, month: date, base_url: str) -> DigestFigures:
         currencies=[CurrencyFigures(r["currency"], r, earlier.get(r["currency"])) for r in now],
         lifts=lifts(app.id, month, after),
         report_url=f"{base_url.rstrip('/')}/admin/apps/{app.id}/reports?from={key}&to={key}",
-        csv=to_csv(rows(by_type), by_type.names),
+        csv=to_csv(by_type),
     )
 
 
@@ -103,7 +106,7 @@ def render(env: Environment, found: DigestFigures) -> tuple[str, str, str]:
         "signed_money": lambda minor, cur: money(minor, cur, signed=True),
         "points": points,
         "signed_percent": signed_percent,
-        "previous": previous_month(found.month),
+        "previous": _previous(found.month),
     }
     html, text = (env.get_template(name).render(**context) for name in TEMPLATES)
     return subject, html, text

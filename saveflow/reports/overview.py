@@ -15,6 +15,7 @@ from saveflow.extensions import db
 from saveflow.reports.cohorts import Cohort, cohorts
 from saveflow.reports.experiments import ExperimentLift, lifts
 from saveflow.reports.models import ReportDay
+from saveflow.reports.months import add_months
 from saveflow.reports.saved_revenue import ReportQuery, deflection_rate, rows
 
 # Filter name (as `ReportQuery.filters` takes it) -> the rollup column its choices come from.
@@ -28,16 +29,12 @@ CHOICE_COLUMNS = {
 }
 
 
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
-
-
 def months_from(start: date, end: date) -> list[date]:
     """Return the first day of every month from `start`'s to the one before `end` (excluded)."""
     found, month = [], start.replace(day=1)
     while month < end:
         found.append(month)
-        month = next_month(month)
+        month = add_months(month, 1)
     return found
 
 

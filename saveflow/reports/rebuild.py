@@ -9,7 +9,7 @@ app's rows like any other writer of them.
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal_column, select, update
 
 from saveflow.apps.models import App
 from saveflow.extensions import db
@@ -107,9 +107,8 @@ def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> in
         if progress:
             progress(1)
     cohort = sources.month_start(Session.report_day, dialect)
-    # One expression object for both clauses: PostgreSQL matches GROUP BY to the select list by
-    # text, and two copies would carry two bound parameters that it cannot prove equal.
-    kept = func.coalesce(Session.months_kept, rollup.STILL_SUBSCRIBED)
+    # Sessions written before a save had its months (or by hand) count as still subscribed.
+    kept = func.coalesce(Session.months_kept, literal_column(str(rollup.STILL_SUBSCRIBED)))
     cohorts = (
         select(
             Session.app_id,
@@ -120,7 +119,13 @@ def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> in
             *sources.cohort_session_measures().values(),
         )
         .where(Session.app_id == app.id, Session.outcome.in_(SAVES))
-        .group_by(Session.app_id, Session.mode, cohort, Session.currency, kept)
+        .group_by(
+            Session.app_id,
+            Session.mode,
+            cohort,
+            Session.currency,
+            kept,
+        )
     )
     db.session.execute(insert(ReportCohort).from_select([*COHORT_KEYS, *COHORT_VALUES], cohorts))
     return len(months)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Row
+from sqlalchemy import Row, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from saveflow.extensions import db
@@ -227,6 +227,15 @@ def add(delta: dict[tuple, Counter]) -> None:
             set_={name: getattr(model, name) + statement.excluded[name] for name in values},
         )
         db.session.execute(statement)
+        count = "sessions" if model is ReportDay else "saves"
+        if values[count] < 0:
+            # A save that moved to another cohort leaves no empty row behind (a rebuild has none).
+            db.session.execute(
+                delete(model).where(
+                    *(getattr(model, name) == part for name, part in zip(names, key, strict=True)),
+                    getattr(model, count) == 0,
+                )
+            )
 
 
 def _order(model, key: tuple) -> tuple:

@@ -13,18 +13,21 @@ from sqlalchemy.sql.elements import ColumnElement
 from saveflow.reports.models import COHORT_VALUES, DAY_VALUES, ReportCohort, ReportDay
 from saveflow.sessions.models import SAVES, Session
 
+# Literals, not parameters: PostgreSQL matches GROUP BY expressions by their text.
+_NONE: ColumnElement[str] = literal_column("''")
+
 # Group keys as the rollups store them: "" for none.
 _SESSION_KEYS: dict[str, Any] = {
     "app_id": Session.app_id,
     "mode": Session.mode,
     "day": Session.report_day,
     "currency": Session.currency,
-    "offer_key": func.coalesce(Session.shown_offer_key, ""),
-    "offer_type": func.coalesce(Session.shown_offer_type, ""),
-    "reason_category": func.coalesce(Session.reason_category, ""),
-    "plan": func.coalesce(Session.plan, ""),
-    "experiment_key": func.coalesce(Session.experiment_key, ""),
-    "variant": func.coalesce(Session.variant, ""),
+    "offer_key": func.coalesce(Session.shown_offer_key, _NONE),
+    "offer_type": func.coalesce(Session.shown_offer_type, _NONE),
+    "reason_category": func.coalesce(Session.reason_category, _NONE),
+    "plan": func.coalesce(Session.plan, _NONE),
+    "experiment_key": func.coalesce(Session.experiment_key, _NONE),
+    "variant": func.coalesce(Session.variant, _NONE),
 }
 
 
@@ -68,7 +71,7 @@ def rollup_measures() -> dict[str, ColumnElement]:
 def month_start(column, dialect: str) -> ColumnElement:
     """Return the first day of `column`'s month, as a date, in either database."""
     if dialect == "postgresql":
-        return cast(func.date_trunc("month", column), Date)
+        return cast(func.date_trunc(literal_column("'month'"), column), Date)
     return func.date(column, literal_column("'start of month'"))
 
 

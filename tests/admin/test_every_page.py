@@ -19,7 +19,7 @@ from tests.conftest import FlowActions
 
 ROLES = ("admin", "editor", "finance", "viewer")
 # Pages that need no app in the URL.
-GLOBAL_PAGES = {"admin.login", "admin.dashboard", "admin.app_new"}
+GLOBAL_PAGES = {"admin.login", "admin.dashboard", "admin.app_new", "admin.api_tokens_page"}
 
 
 def _values(demo, session_id, month="2026-03") -> dict[str, str]:

@@ -1,7 +1,7 @@
 """reports: the monthly finance digest, rendered and stored
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-25 10:00:00
 
 One row per app and month: the digest's subject, HTML and text bodies, the month's saved-revenue
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
