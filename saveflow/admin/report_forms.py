@@ -98,4 +98,3 @@ def chosen(form: ReportFilter, this_month: date) -> Chosen:
         currency=(form.currency.data or "").lower() or None,
         filters=filters,
     )
-

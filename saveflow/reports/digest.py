@@ -113,7 +113,7 @@ def render(env: Environment, found: DigestFigures) -> tuple[str, str, str]:
 
 
 def store(app: App, month: date, env: Environment, base_url: str, now: datetime) -> FinanceDigest:
-    """Render the digest of `month` and store it, replacing an earlier rendering (caller commits)."""
+    """Render the digest of `month` and store it in place of any earlier one (caller commits)."""
     found = figures(app, month, base_url)
     subject, html, text = render(env, found)
     values = {

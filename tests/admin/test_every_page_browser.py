@@ -29,7 +29,8 @@ MARK_CONTROLS = """
     // Inside a closed disclosure only its summary shows (Chromium keeps the rest laid out).
     let folded = false;
     for (let p = el.parentElement; p; p = p.parentElement) {
-      if (p.tagName === 'DETAILS' && !p.open && !(el.tagName === 'SUMMARY' && el.parentElement === p)) folded = true;
+      const own = el.tagName === 'SUMMARY' && el.parentElement === p;
+      if (p.tagName === 'DETAILS' && !p.open && !own) folded = true;
     }
     if (folded) continue;
     const key = el.type === 'radio' ? 'radio:' + el.name : 'el:' + count;
