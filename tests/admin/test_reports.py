@@ -43,6 +43,8 @@ def test_finance_and_admins_read_reports_and_no_one_else(who, app, demo, make_us
         sessions = client.get(f"/admin/apps/{demo.id}/sessions").text
         nav = re.search(r'<nav class="subnav".*?</nav>', sessions, re.S).group(0)
         assert (">Reports</a>" in nav) == (who in ALLOWED)
+        dashboard = client.get("/admin/").text
+        assert (f'href="/admin/apps/{demo.id}/reports"' in dashboard) == (who in ALLOWED)
 
 
 @pytest.fixture
