@@ -101,6 +101,8 @@ def test_finance_reads_the_reports(device, chromium, app, demo, make_user):
         assert page.locator("h1").count() == 1
         wide = page.evaluate(WIDER_THAN_SCREEN)
         assert not wide, f"{name} scrolls sideways at {width}px: {wide}"
+        # Nothing, not even what is hidden inside a box that scrolls, widens the page itself.
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), name
 
     try:
         page.goto(f"{server.url}/admin/apps/{demo.id}/reports")
