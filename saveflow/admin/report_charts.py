@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from saveflow.reports import charts
+from saveflow.reports import chart_rows, charts
 from saveflow.reports.experiments import ExperimentLift
 from saveflow.reports.money import compact, money, percent, points
 from saveflow.reports.overview import Overview
@@ -96,7 +96,7 @@ def breakdown_chart(
     labels = [label(r[group]) for r in rows]
     values = [r["projected_saved_revenue"] for r in rows]
     what = "offer type" if group == "offer_type" else "reason category"
-    wide, narrow = _both(charts.bars, labels, values, text=lambda v: money(int(v), currency))
+    wide, narrow = _both(chart_rows.bars, labels, values, text=lambda v: money(int(v), currency))
     desc = "; ".join(
         f"{name}: {money(v, currency)}" for name, v in zip(labels, values, strict=True)
     )
@@ -137,7 +137,7 @@ def lift_chart(found: list[ExperimentLift]) -> Chart:
         )
         for e in found
     ]
-    wide, narrow = _both(charts.intervals, rows, x_text=lambda v: points(v, 0))
+    wide, narrow = _both(chart_rows.intervals, rows, x_text=lambda v: points(v, 0))
     parts = []
     for e in found:
         if e.enough_data and e.lift:

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from saveflow.reports import charts
+from saveflow.reports import chart_rows, charts
 
 
 @pytest.mark.parametrize(
@@ -95,17 +95,17 @@ def test_a_line_breaks_where_a_month_has_no_value():
 
 
 def test_bars_are_as_long_as_their_share_of_the_largest():
-    chart = charts.bars(["Discount", "Pause", "None"], [800, 200, 0], width=400, text=str)
+    chart = chart_rows.bars(["Discount", "Pause", "None"], [800, 200, 0], width=400, text=str)
     lengths = [b.width for b in chart.bars]
     assert lengths == [400, 100, 0]
     assert [b.text for b in chart.bars] == ["800", "200", "0"]
-    assert chart.height == 3 * charts.BAR_ROW
+    assert chart.height == 3 * chart_rows.BAR_ROW
     # Each label sits above its own bar.
     assert all(b.label_y < b.y for b in chart.bars)
 
 
 def test_intervals_share_an_axis_through_zero_and_skip_rows_without_enough_data():
-    chart = charts.intervals(
+    chart = chart_rows.intervals(
         [("spring", 0.12, 0.02, 0.22, True), ("new", 0.3, -0.1, 0.6, False)],
         width=416,
         ticks=4,
@@ -117,15 +117,15 @@ def test_intervals_share_an_axis_through_zero_and_skip_rows_without_enough_data(
     assert spring.low == pytest.approx(scale(0.02)) and spring.high == pytest.approx(scale(0.22))
     assert chart.zero == pytest.approx(chart.plot.left)
     assert not new.enough and new.point is None  # "not enough data yet", nothing drawn
-    below = charts.intervals([("x", -0.05, -0.15, 0.05, True)], width=416, ticks=4)
+    below = chart_rows.intervals([("x", -0.05, -0.15, 0.05, True)], width=416, ticks=4)
     assert below.ticks[0].value < 0 < below.ticks[-1].value
     assert below.plot.left < below.zero < below.plot.right
 
 
 def test_a_narrow_interval_chart_has_fewer_ticks():
     rows = [("x", 0.2, 0.1, 0.45, True)]
-    assert len(charts.intervals(rows, width=320).ticks) < len(
-        charts.intervals(rows, width=560).ticks
+    assert len(chart_rows.intervals(rows, width=320).ticks) < len(
+        chart_rows.intervals(rows, width=560).ticks
     )
 
 
