@@ -21,11 +21,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Install, migrate and seed the embedded SQLite database, and serve on http://127.0.0.1:$(PORT)
+## Install, migrate and seed the embedded SQLite database (a demo app with months of history),
+## and serve on http://127.0.0.1:$(PORT)
 ## with the demo host page (another origin, for the widget) on http://127.0.0.1:5001.
 ## SAVEFLOW_DEMO=1 turns the demo on (a marked demo app, /demo, the host); never set it in production.
 run: install
 	SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow init
+	SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow demo
 	@SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow demo-admin --url http://127.0.0.1:$(PORT)
 	@echo "Demo: open http://127.0.0.1:$(PORT)/demo (the host page on :5001 embeds the widget)"
 	SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:5001 \

@@ -1,4 +1,4 @@
-"""`flask --app wsgi saveflow ...`: init, classify, rules export|import, sign-token."""
+"""`flask --app wsgi saveflow ...`: init, demo, classify, rules export|import, sign-token."""
 
 import json
 import sys
@@ -15,6 +15,7 @@ from sqlalchemy import select
 from saveflow.accounts.cli import api_token_cli
 from saveflow.apps.models import App
 from saveflow.billing.cli import stripe_cli
+from saveflow.demo.cli import demo_cmd
 from saveflow.extensions import db
 from saveflow.reports.cli import reports_cli
 from saveflow.saves.cli import validate_saves_cmd
@@ -24,6 +25,7 @@ saveflow_cli.add_command(stripe_cli)
 saveflow_cli.add_command(validate_saves_cmd)
 saveflow_cli.add_command(reports_cli)
 saveflow_cli.add_command(api_token_cli)
+saveflow_cli.add_command(demo_cmd)
 
 DEMO_ORIGINS = ["http://localhost:5001", "http://127.0.0.1:5001"]
 

@@ -21,9 +21,11 @@ DEMO_PLAN = {
     "status": "active",
     "started_at": "2025-03-15T10:00:00+00:00",
 }
-# Pro can step down to Starter, so the demo app's downgrade offer has a target.
+# Pro can step down to Starter and Business to Pro, so the demo app's downgrade offer has a
+# target for the plans its customers are on.
 DEMO_DOWNGRADES = {
     "pro_monthly": {"plan": "starter_monthly", "name": "Starter", "amount": 1900},
+    "business_monthly": {"plan": "pro_monthly", "name": "Pro", "amount": 4900},
 }
 
 

@@ -9,7 +9,7 @@ app's rows like any other writer of them.
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import delete, func, insert, literal_column, select, update
+from sqlalchemy import delete, func, insert, literal_column, select, text, update
 
 from saveflow.apps.models import App
 from saveflow.extensions import db
@@ -62,6 +62,9 @@ def restamp_days(app: App, batch: int = 5000) -> None:
         db.session.execute(
             update(Session)
             .where(Session.app_id == app.id, Session.outcome.is_not(None))
+            # Only the days that move: report_day is indexed, so rewriting every row would copy
+            # the table and all its indexes even when the time zone has not changed.
+            .where(Session.report_day.is_distinct_from(day))
             .values(report_day=day)
             .execution_options(synchronize_session=False)
         )
@@ -86,6 +89,10 @@ def restamp_days(app: App, batch: int = 5000) -> None:
 
 def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> int:
     """Rebuild one app's rollups (the caller commits); return how many months it covered."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Each statement here reads up to a month of an app's sessions: far longer than the
+        # statement timeout meant for requests, which is lifted for this transaction only.
+        db.session.execute(text("SET LOCAL statement_timeout = 0"))
     restamp_days(app)
     db.session.execute(delete(ReportDay).where(ReportDay.app_id == app.id))
     db.session.execute(delete(ReportCohort).where(ReportCohort.app_id == app.id))
