@@ -10,7 +10,8 @@ from saveflow.billing.models import (
 )
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
 from saveflow.reasons.models import LabelledComment, LexiconPhrase, Reason, ReasonCategory
-from saveflow.reports.models import FinanceDigest, ReportCohort, ReportDay
+from saveflow.reports.models import FinanceDigest
+from saveflow.rollups.models import ReportCohort, ReportDay
 from saveflow.security.models import SecurityCount
 from saveflow.sessions.models import Session, SessionEvent
 

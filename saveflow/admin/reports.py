@@ -24,7 +24,7 @@ from saveflow.reports.digest import latest_digest
 from saveflow.reports.lift import MIN_SAMPLE
 from saveflow.reports.money import money, percent, points
 from saveflow.reports.overview import choices, overview
-from saveflow.reports.rollup import timezone_of
+from saveflow.rollups.ledger import timezone_of
 
 NONE_LABELS = {
     "offer_type": "No offer shown",

@@ -25,7 +25,8 @@ from saveflow.offers import service
 from saveflow.offers.experiment_setup import with_experiment
 from saveflow.offers.models import OfferAcceptance
 from saveflow.offers.rules import compile_rule_set
-from saveflow.reports import rebuild, rollup
+from saveflow.reports import rebuild
+from saveflow.rollups import ledger
 from saveflow.saves.settings import current_rules
 from saveflow.sessions.models import SAVES, Session, SessionEvent
 from saveflow.sessions.outcomes import horizon_months
@@ -77,7 +78,7 @@ def stage_for(app: App, today: date, months: int) -> Stage:
         experiment_from=cutoff - timedelta(days=round(catalog.EXPERIMENT_MONTHS * 30.44))
         if experiment
         else None,
-        zone=rollup.timezone_of(app.settings),
+        zone=ledger.timezone_of(app.settings),
         horizon=horizon_months(app),
         idle_minutes=int(current_app.config["SAVEFLOW_IDLE_MINUTES"]),
         save_rules=current_rules(),

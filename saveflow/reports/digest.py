@@ -19,8 +19,8 @@ from saveflow.reports.export import saved_revenue_report, to_csv
 from saveflow.reports.models import FinanceDigest
 from saveflow.reports.money import money, percent, points, signed_percent
 from saveflow.reports.months import add_months
-from saveflow.reports.rollup import timezone_of
 from saveflow.reports.saved_revenue import ReportQuery, rows
+from saveflow.rollups.ledger import timezone_of
 
 RECIPIENT_ROLES = ("finance", "admin")
 TEMPLATES = ("email/finance_digest.html", "email/finance_digest.txt")

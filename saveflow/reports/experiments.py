@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from saveflow.extensions import db
 from saveflow.offers.experiments import HOLDOUT
 from saveflow.reports.lift import MIN_SAMPLE, Lift, holdout_lift
-from saveflow.reports.models import ReportDay
-from saveflow.reports.revenue import round_minor
+from saveflow.revenue import round_minor
+from saveflow.rollups.models import ReportDay
 
 
 @dataclass

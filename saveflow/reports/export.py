@@ -8,7 +8,7 @@ from datetime import date, datetime
 from saveflow.apps.models import App
 from saveflow.reports import saved_revenue
 from saveflow.reports.months import day_range, report_months
-from saveflow.reports.rollup import local_day, timezone_of
+from saveflow.rollups.ledger import local_day, timezone_of
 
 # A spreadsheet runs a cell that starts with one of these as a formula; such text cells get a
 # leading apostrophe in the CSV (spreadsheets show the text as it was; JSON is unchanged).

@@ -6,7 +6,7 @@ reads the same wherever finance meets it.
 
 from fractions import Fraction
 
-from saveflow.reports.revenue import round_minor
+from saveflow.revenue import round_minor
 
 # Currencies whose minor unit is the unit itself (Stripe's list of zero-decimal currencies).
 ZERO_DECIMAL = frozenset(

@@ -14,9 +14,9 @@ from sqlalchemy import distinct, select
 from saveflow.extensions import db
 from saveflow.reports.cohorts import Cohort, cohorts
 from saveflow.reports.experiments import ExperimentLift, lifts
-from saveflow.reports.models import ReportDay
 from saveflow.reports.months import add_months
 from saveflow.reports.saved_revenue import ReportQuery, deflection_rate, rows
+from saveflow.rollups.models import ReportDay
 
 # Filter name (as `ReportQuery.filters` takes it) -> the rollup column its choices come from.
 CHOICE_COLUMNS = {

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from saveflow.apps.models import App, AuditEntry
 from saveflow.extensions import db
-from saveflow.reports.models import ReportCohort, ReportDay
 from saveflow.reports.saved_revenue import ReportQuery, rows
+from saveflow.rollups.models import ReportCohort, ReportDay
 from saveflow.sessions.models import Session
 from tests.admin.reports_helpers import figures, worked_history
 from tests.admin.settings_helpers import post, settings_form

@@ -17,8 +17,8 @@ from saveflow.extensions import db
 from saveflow.offers.experiments import HOLDOUT
 from saveflow.offers.models import Offer
 from saveflow.offers.types import projected_revenue
-from saveflow.reports import rollup
 from saveflow.reports.saved_revenue import ReportQuery, rows
+from saveflow.rollups import ledger
 from saveflow.sessions.models import SAVES, Session, SessionEvent
 from tests.conftest import FlowActions
 
@@ -103,10 +103,10 @@ def test_experiment_has_variants_and_a_holdout_that_sees_no_offers(app, demo_app
 def test_revenue_and_report_columns_follow_the_projects_own_maths(app, demo_app):
     run(app, "demo", "--sessions", str(SESSIONS))
     offers = {o.key: o for o in db.session.scalars(select(Offer))}
-    zone = rollup.timezone_of(demo_app.settings)
+    zone = ledger.timezone_of(demo_app.settings)
     kinds = {key: offer.type for key, offer in offers.items()}
     for s in seeded(demo_app.id):
-        report = rollup.decision_values(
+        report = ledger.decision_values(
             s, s.outcome, s.outcome_at, zone, kinds.get, accepted=s.accepted_offer_key
         )
         for name, value in report.items():
@@ -124,7 +124,7 @@ def test_revenue_and_report_columns_follow_the_projects_own_maths(app, demo_app)
             booked.projected_revenue,
             booked.offer_cost,
         )
-        assert s.months_kept == rollup.kept_for(s.outcome_at, s.ended_at)
+        assert s.months_kept == ledger.kept_for(s.outcome_at, s.ended_at)
         # validate-saves runs daily: a save is confirmed on the first run 30 days or more after it.
         if s.save_status == "confirmed":
             assert s.outcome_at <= CUTOFF - timedelta(days=30)
