@@ -225,3 +225,17 @@ def test_a_second_run_does_nothing_and_reset_replaces_only_the_seeded_history(
     with pytest.raises(DBAPIError, match="append-only"):
         db.session.execute(delete(SessionEvent).where(SessionEvent.session_id == flow.session_id))
     db.session.rollback()
+
+
+def test_the_experiment_the_history_ran_is_left_running(app, demo_app):
+    """The reports show the experiment's lift; the experiments page must show it too."""
+    from saveflow.demo import catalog
+    from saveflow.offers.experiment_setup import RUNNING
+    from saveflow.offers.experiment_setup import catalog as experiments
+
+    run(app, "demo", "--sessions", str(SESSIONS))
+    db.session.rollback()
+    running = [e for e in experiments(demo_app.id) if e.status == RUNNING]
+    assert [e.key for e in running] == [catalog.EXPERIMENT_KEY]
+    tested = {s.variant for s in seeded(demo_app.id) if s.experiment_key}
+    assert tested == {v.name for v in running[0].variants} | {HOLDOUT}
