@@ -202,11 +202,16 @@ def measure(
     """Return each query's (median, best) from the rollups and its bare aggregate's median.
 
     The reports run in rounds, every query once a round, so a busy moment on the machine falls
-    on all of them alike; each is run once untimed first. The bare aggregates come after them,
-    because each one pushes the rollups out of PostgreSQL's buffers.
+    on all of them alike; each is run once untimed first. The bare aggregates come after them on
+    the same connection, which they would slow down (JIT) and whose buffers they would fill.
     """
     found = queries(app_id, today)
     bar = Progress("timing queries (runs)", len(found) * (1 + runs + baseline_runs))
+    # A fresh connection, as a web worker's would be: once a PostgreSQL backend has JIT-compiled
+    # a query (the rebuild's and the bare aggregates' are big enough), even its small queries run
+    # about 1.6 times slower, which would weigh on whichever size came later.
+    db.session.remove()
+    db.engine.dispose()
     samples: dict[str, list[float]] = {name: [] for name, _, _ in found}
     for round_ in range(runs + 1):
         for name, report, _ in found:
