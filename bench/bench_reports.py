@@ -40,9 +40,9 @@ from saveflow.extensions import db  # noqa: E402
 from saveflow.reports import sources  # noqa: E402
 from saveflow.reports.cohorts import cohorts  # noqa: E402
 from saveflow.reports.experiments import lifts  # noqa: E402
-from saveflow.reports.models import ReportDay  # noqa: E402
 from saveflow.reports.rebuild import rebuild, total_months  # noqa: E402
 from saveflow.reports.saved_revenue import ReportQuery, rows  # noqa: E402
+from saveflow.rollups.models import ReportDay  # noqa: E402
 from saveflow.sessions.models import SAVES, Session  # noqa: E402
 
 BUDGET_MS = 200.0

@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from saveflow import admin
     from saveflow.api.meta import bp as meta_bp
+    from saveflow.api.reports import bp as reports_bp
     from saveflow.saves.webhooks import bp as webhooks_bp
     from saveflow.sessions.api import bp as sessions_bp
     from saveflow.widget.views import bp as widget_bp
@@ -59,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sessions_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(reports_bp)
     admin.init_app(app)
     if app.config["SAVEFLOW_DEMO"]:
         from saveflow.widget.demo import bp as demo_bp

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from saveflow.accounts.cli import api_token_cli
 from saveflow.apps.models import App
 from saveflow.billing.cli import stripe_cli
 from saveflow.demo.cli import demo_cmd
@@ -23,6 +24,7 @@ saveflow_cli = AppGroup("saveflow", help="saveflow administration.")
 saveflow_cli.add_command(stripe_cli)
 saveflow_cli.add_command(validate_saves_cmd)
 saveflow_cli.add_command(reports_cli)
+saveflow_cli.add_command(api_token_cli)
 saveflow_cli.add_command(demo_cmd)
 
 DEMO_ORIGINS = ["http://localhost:5001", "http://127.0.0.1:5001"]

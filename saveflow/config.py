@@ -132,6 +132,11 @@ class Config:
     SAVEFLOW_LIMIT_WEBHOOKS_PER_APP = os.environ.get(
         "SAVEFLOW_LIMIT_WEBHOOKS_PER_APP", "6000/minute"
     )
+    # The reports API: per API token, and per address (whatever the token, valid or not).
+    SAVEFLOW_LIMIT_REPORTS_PER_TOKEN = os.environ.get(
+        "SAVEFLOW_LIMIT_REPORTS_PER_TOKEN", "60/minute"
+    )
+    SAVEFLOW_LIMIT_REPORTS_PER_IP = os.environ.get("SAVEFLOW_LIMIT_REPORTS_PER_IP", "120/minute")
     RATELIMIT_KEY_PREFIX = os.environ.get("SAVEFLOW_RATE_LIMIT_PREFIX", "saveflow")
     # Failed token checks and rate-limit trips are counted per app and written in batches.
     SAVEFLOW_SECURITY_FLUSH_SECONDS = int(os.environ.get("SAVEFLOW_SECURITY_FLUSH_SECONDS", 10))

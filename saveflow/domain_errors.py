@@ -54,3 +54,15 @@ class InvalidWebhook(DomainError):
     """A webhook body that is not a recent event signed by the provider for this app."""
 
     code = "invalid_webhook"
+
+
+class Forbidden(DomainError):
+    """The caller is known but may not see or do this."""
+
+    code = "forbidden"
+
+
+class BadQuery(DomainError):
+    """Query parameters that are malformed or out of range; `errors` says which, per parameter."""
+
+    code = "bad_request"

@@ -8,9 +8,11 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from saveflow.domain_errors import (
+    BadQuery,
     BillingFailed,
     BillingUnavailable,
     DomainError,
+    Forbidden,
     Invalid,
     InvalidToken,
     InvalidWebhook,
@@ -38,6 +40,8 @@ CODES = {
 # The HTTP status of each kind of domain error; the most specific class listed wins.
 DOMAIN_STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
+    Forbidden: 403,
+    BadQuery: 400,
     Invalid: 422,
     SessionConflict: 409,
     InvalidToken: 401,

@@ -1,6 +1,6 @@
 """Import every model so the metadata (and Alembic) sees all tables."""
 
-from saveflow.accounts.models import Membership, User
+from saveflow.accounts.models import ApiToken, Membership, User
 from saveflow.apps.models import App, AuditEntry
 from saveflow.billing.models import (
     BillingConnection,
@@ -10,15 +10,18 @@ from saveflow.billing.models import (
 )
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
 from saveflow.reasons.models import LabelledComment, LexiconPhrase, Reason, ReasonCategory
-from saveflow.reports.models import ReportCohort, ReportDay
+from saveflow.reports.models import FinanceDigest
+from saveflow.rollups.models import ReportCohort, ReportDay
 from saveflow.security.models import SecurityCount
 from saveflow.sessions.models import Session, SessionEvent
 
 __all__ = [
+    "ApiToken",
     "App",
     "AuditEntry",
     "BillingConnection",
     "BillingEvent",
+    "FinanceDigest",
     "LabelledComment",
     "LexiconPhrase",
     "Membership",

@@ -7,8 +7,8 @@ from sqlalchemy import inspect, select
 from saveflow.app import MIGRATIONS
 from saveflow.extensions import db
 from saveflow.models import Session
-from saveflow.reports.models import ReportCohort, ReportDay
 from saveflow.reports.rebuild import rebuild
+from saveflow.rollups.models import ReportCohort, ReportDay
 from tests.test_migration_0006 import _session
 
 

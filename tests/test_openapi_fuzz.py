@@ -2,18 +2,22 @@
 
 Every built-in check runs. A hook-like `prepare` gives each generated call what only the server
 can mint — a signed customer token, a real session id and its bearer token, a reason and an offer
-that exist — so positive cases reach the flow instead of stopping at authentication.
+that exist, a finance user's API token — so positive cases reach the flow and the reports instead
+of stopping at authentication.
 """
 
 import itertools
 import json
 import zlib
+from datetime import date
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlalchemy import select
 
+from saveflow.accounts import api_tokens
+from saveflow.accounts.service import create_user
 from saveflow.api.openapi import build_spec
 from saveflow.billing.connections import connect
 from saveflow.db import utcnow
@@ -23,7 +27,9 @@ from tests.conftest import make_token
 from tests.saves.conftest import KEYS, WHSEC, signature
 
 BASE = "/api/v1/sessions"
+REPORTS = "/api/v1/reports/"
 PENDING = "st_pending"
+API_TOKEN_PENDING = "sf_pending"
 MAX_EXAMPLES = 40
 # schemathesis's default expectations for valid and for invalid requests.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
@@ -68,6 +74,17 @@ class World:
             )
         )
         self.offer_reason = next(r for r in self.reasons if self._offers_after(r))
+        # One decided session, so the reports' positive cases have rows to check against the
+        # document.
+        sid, bearer, offers = self.open(self.offer_reason)
+        accepted = self.client.post(
+            f"{BASE}/{sid}/offers/{offers[0]['id']}/accept",
+            headers={"Authorization": f"Bearer {bearer}"},
+        )
+        assert accepted.status_code == 200, accepted.json
+        finance = create_user("finance@fuzz.example", "correct horse battery", "finance", record.id)
+        self.api_token = api_tokens.issue(finance, "fuzz", "test")[1]
+        db.session.commit()
 
     def token(self) -> str:
         return make_token(self.app, customer=f"cus_fuzz_{next(self.customers)}")
@@ -96,6 +113,10 @@ class World:
         body = case.body if isinstance(case.body, dict) else None
         if case.headers and case.headers.get("Authorization") == f"Bearer {PENDING}":
             self._authenticate(case, body)
+        if case.headers and case.headers.get("Authorization") == f"Bearer {API_TOKEN_PENDING}":
+            case.headers["Authorization"] = f"Bearer {self.api_token}"
+            if case.meta is None or case.meta.generation.mode.is_positive:
+                self._report_query(case)
         if body is None or not (case.meta is None or case.meta.generation.mode.is_positive):
             return  # a negative case keeps what makes it negative
         path = case.operation.path
@@ -106,6 +127,25 @@ class World:
         elif path.endswith("/answer"):
             # Reasons are each app's own data, so the document cannot enumerate them.
             body["reason_id"] = self.reasons[zlib.crc32(repr(body).encode()) % len(self.reasons)]
+
+    def _report_query(self, case) -> None:
+        """Keep a generated report query within what the server accepts together.
+
+        The document states each parameter's form, but not that `from` ≤ `to` within 36 months
+        (counting from this month when `to` is left out), nor which app ids the token may read.
+        """
+        query = case.query if case.query is not None else {}
+        last = query.get("to") or date.today().strftime("%Y-%m")
+        if "from" in query:
+            year, month = (int(part) for part in str(last).split("-"))
+            back = zlib.crc32(str(query["from"]).encode()) % 36
+            index = year * 12 + month - 1 - back
+            query["from"] = f"{index // 12:04d}-{index % 12 + 1:02d}"
+            if index // 12 < 1970:
+                query["from"] = last
+        if "app" in query and not _keep_generated(query["app"]):
+            query["app"] = self.app.id
+        case.query = query
 
     def _sign(self, case, body: dict) -> None:
         """Sign a generated event as Stripe would, for the app's secret of the event's mode."""
@@ -154,10 +194,21 @@ def world(app, demo):
     return World(app, app.test_client(), demo, hooks)
 
 
+class ApiTokenBearer:
+    """Mark where a user's API token goes; `World.prepare` swaps in a real one."""
+
+    def get(self, case, ctx):
+        return API_TOKEN_PENDING
+
+    def set(self, case, data, ctx):
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
 # The document the server serves is `build_spec()` (test_meta checks the route); loading it here
 # lets pytest collect one test per operation before any app exists.
 schema = schemathesis.openapi.from_dict(build_spec(), config=schemathesis.Config.from_dict(CONFIG))
 schema.auth().apply_to(path_regex="session_id")(SessionBearer)
+schema.auth().apply_to(path_regex="^/api/v1/reports/")(ApiTokenBearer)
 
 
 @schema.parametrize()

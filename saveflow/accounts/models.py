@@ -1,4 +1,4 @@
-"""Admin users and their per-app memberships."""
+"""Admin users, their per-app memberships and their API tokens."""
 
 from datetime import datetime
 
@@ -10,6 +10,8 @@ from saveflow.extensions import Model
 
 # Ordered from most to least powerful; `finance` reads reports and exports, never edits.
 ROLES = ("admin", "editor", "finance", "viewer")
+# The roles whose API tokens may read an app's reports.
+REPORT_ROLES = ("admin", "finance")
 
 
 class User(Model):
@@ -65,3 +67,32 @@ class Membership(Model):
     app_id: Mapped[str | None] = mapped_column(ForeignKey("apps.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(Model):
+    """A user's bearer token for the reports API, stored as the SHA-256 digest of its secret.
+
+    The whole token (`sf_<prefix>_<secret>`) is shown once when it is made; the prefix is kept
+    so people can tell their tokens apart and so a presented token is found by index.
+    """
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        CheckConstraint("length(digest) = 64", name="digest_length"),
+        CheckConstraint("length(name) > 0", name="name_not_empty"),
+        Index("ix_api_tokens_user", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def shown_prefix(self) -> str:
+        """Return how people see the token: its first characters, enough to recognise it."""
+        return f"sf_{self.prefix}_…"

@@ -19,6 +19,7 @@ NAV = (
     ("Reasons", "admin.reasons", ("admin.reason_edit", "admin.unclassified")),
     ("Experiments", "admin.experiments", ("admin.experiment_edit", "admin.experiment_results")),
     ("Preview", "admin.preview", ()),
+    ("Reports", "admin.reports", ("admin.report_digest",)),
     ("Sessions", "admin.sessions", ("admin.session_detail",)),
     ("Audit log", "admin.audit_log", ()),
     (
@@ -44,21 +45,25 @@ NAV = (
 )
 
 
-# Sections only editors (and admins) may open; the rest every role may read.
+# Sections only editors (and admins) may open, and those only finance (and admins) may open;
+# the rest every role may read.
 EDIT_ONLY = frozenset({"admin.preview"})
+FINANCE_ONLY = frozenset({"admin.reports"})
 
 
 @bp.app_context_processor
 def _navigation() -> dict:
     from flask import current_app
 
-    from saveflow.admin.changes import can_edit, is_app_admin
+    from saveflow.admin.changes import can_edit, can_read_reports, is_app_admin
 
     return {
         "admin_nav": NAV,
         "admin_endpoints": current_app.view_functions.keys(),
         "admin_edit_only": EDIT_ONLY,
+        "admin_finance_only": FINANCE_ONLY,
         "can_edit": can_edit,
+        "can_read_reports": can_read_reports,
         "is_app_admin": is_app_admin,
     }
 
@@ -88,6 +93,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     from saveflow.admin import (  # noqa: F401  (routes register on bp)
+        api_tokens,
         app_brand,
         app_secrets,
         app_stripe,
@@ -98,6 +104,7 @@ def init_app(app: Flask) -> None:
         offers,
         preview,
         reasons,
+        reports,
         rule_edit,
         rule_versions,
         rules,

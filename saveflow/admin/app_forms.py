@@ -32,6 +32,7 @@ from saveflow.apps.settings import (
     HORIZON_LIMIT,
     MAX_OFFERS_LIMIT,
     normalize_country,
+    normalize_timezone,
     parse_origins,
 )
 from saveflow.i18n import SUPPORTED
@@ -163,6 +164,15 @@ class SettingsForm(FlaskForm):
         validators=[Optional(), NumberRange(1, HORIZON_LIMIT)],
     )
     cooldowns = FormField(Cooldowns)
+    report_timezone = StringField(
+        "Report time zone", validators=[Length(max=64)], render_kw={"list": "timezones"}
+    )
+
+    def validate_report_timezone(self, field) -> None:
+        try:
+            field.data = normalize_timezone(field.data or "")
+        except ValueError as problem:
+            raise ValidationError(str(problem)) from None
 
     def validate_locales(self, field) -> None:
         if not field.data:

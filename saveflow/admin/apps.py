@@ -11,10 +11,11 @@ from saveflow.admin.auth import READ_ROLES, require_role, signed_in
 from saveflow.admin.changes import actor, record
 from saveflow.admin.sessions import admin_app
 from saveflow.apps.models import App
-from saveflow.apps.settings import FLOW_DEFAULTS, apply_settings, snapshot
+from saveflow.apps.settings import FLOW_DEFAULTS, apply_settings, snapshot, timezone_names
 from saveflow.apps.setup import create_app_with_defaults
 from saveflow.extensions import db
 from saveflow.offers.types import OFFER_TYPES
+from saveflow.reports.rebuild import rebuild_app
 
 BLANK_COUNTRY_ROWS = 2
 
@@ -84,6 +85,7 @@ def _values(form: SettingsForm) -> dict:
             for kind in OFFER_TYPES
             if (days := form.cooldowns.form[kind].data) is not None
         },
+        "report_timezone": form.report_timezone.data,
     }
 
 
@@ -95,6 +97,7 @@ def _page(app: App, form: SettingsForm, status: int = 200):
         form=form,
         embed_base=embed_base,
         flow_defaults=FLOW_DEFAULTS,
+        timezones=timezone_names(),
     ), status
 
 
@@ -117,6 +120,14 @@ def app_settings_save(app_id: str):
         flash("Nothing changed.")
         return redirect(url_for("admin.app_settings", app_id=app_id))
     record(app_id, "app.settings", f"app:{app_id}", before, after)
+    if before["report_timezone"] != after["report_timezone"]:
+        # Every decided session moves to its day in the new zone, and the rollups with it, in
+        # this same transaction: the reports never show a mix of the two zones.
+        months = rebuild_app(app)
+        flash(
+            f"Reports now use {after['report_timezone']}: {months} month(s) of sessions were "
+            "regrouped by their day in that zone."
+        )
     db.session.commit()
     flash("Settings saved.")
     return redirect(url_for("admin.app_settings", app_id=app_id))

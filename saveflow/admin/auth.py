@@ -8,13 +8,14 @@ from urllib.parse import urlsplit
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
-from saveflow.accounts.models import ROLES
+from saveflow.accounts.models import REPORT_ROLES, ROLES
 from saveflow.accounts.service import role_on
 
 # Pages that only read: every role. Editing pages pass fewer roles; admin always passes.
 READ_ROLES = ROLES
 EDIT_ROLES = ("admin", "editor")
-FINANCE_ROLES = ("admin", "finance")
+# Pages of the finance reports: finance and admins (saveflow.accounts.models says who reads them).
+FINANCE_ROLES = REPORT_ROLES
 
 
 def safe_next(target: str | None) -> str | None:

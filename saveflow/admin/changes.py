@@ -5,6 +5,7 @@ from typing import Any
 from flask import g
 from flask_login import current_user
 
+from saveflow.admin.auth import FINANCE_ROLES
 from saveflow.apps.audit import audit
 from saveflow.apps.models import AuditEntry
 
@@ -19,6 +20,11 @@ def actor() -> str:
 def can_edit() -> bool:
     """Say whether the signed-in user's role on this page's app may change reasons, offers, rules."""
     return getattr(g, "admin_role", None) in EDITORS
+
+
+def can_read_reports() -> bool:
+    """Say whether the signed-in user's role on this page's app may read the finance reports."""
+    return getattr(g, "admin_role", None) in FINANCE_ROLES
 
 
 def is_app_admin() -> bool:

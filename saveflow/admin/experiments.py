@@ -16,14 +16,16 @@ from saveflow.admin.experiment_forms import (
     put_errors,
     to_experiment,
 )
-from saveflow.admin.experiment_stats import MIN_DECIDED, sessions_per_experiment
-from saveflow.admin.experiment_stats import experiment_results as group_results
-from saveflow.admin.formatting import percent
+from saveflow.admin.report_charts import lift_chart
 from saveflow.admin.sessions import admin_app
 from saveflow.extensions import db
 from saveflow.offers import experiment_setup as setup
 from saveflow.offers import service
 from saveflow.offers.schemas import validate_rule_set
+from saveflow.reports.experiment_groups import MIN_DECIDED, sessions_per_experiment
+from saveflow.reports.experiment_groups import experiment_results as group_results
+from saveflow.reports.experiments import experiment_lift
+from saveflow.reports.money import money, percent, points
 
 RESULT_MODES = {"live": "Live", "test": "Test", "both": "Live and test"}
 
@@ -224,6 +226,7 @@ def experiment_results(app_id: str, rule_id: str):
         None if mode == "both" else mode,
         holdout=found.holdout > 0,
     )
+    lift = None if mode == "both" else experiment_lift(app_id, found.key, mode)
     return render_template(
         "admin/experiment_results.html",
         app=admin_app(app_id),
@@ -235,4 +238,8 @@ def experiment_results(app_id: str, rule_id: str):
         modes=RESULT_MODES,
         min_decided=MIN_DECIDED,
         percent=percent,
+        lift=lift,
+        lift_chart=lift_chart([lift]) if lift and lift.lift else None,
+        money=money,
+        points=points,
     )

@@ -22,7 +22,7 @@ from saveflow.i18n import choose_locale
 from saveflow.offers.rules import Context, Decision, evaluate, policy_from_settings
 from saveflow.reasons.classify import classify
 from saveflow.reasons.taxonomy import CATEGORIES, LOCALES
-from saveflow.reports.revenue import mrr
+from saveflow.revenue import mrr
 from saveflow.sessions.flow import compliance_mode
 from saveflow.sessions.schemas import StartSchema
 from saveflow.sessions.setup_cache import setup_for

@@ -1,11 +1,11 @@
 """Read-only queries behind the admin's lists; plain values in, rows out (no Flask)."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
+from saveflow.admin.session_query import SessionFilters, select_sessions
 from saveflow.apps.models import AuditEntry
 from saveflow.extensions import db
 from saveflow.reasons.models import LabelledComment
@@ -53,46 +53,9 @@ def audit_page(app_id: str, actor: str = "", action: str = "", page: int = 1) ->
     return _page(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), page)
 
 
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def sessions_page(
-    app_id: str,
-    *,
-    q: str = "",
-    outcome: str = "",
-    reason: str = "",
-    offer: str = "",
-    mode: str = "",
-    experiment: str = "",
-    variant: str = "",
-    since: date | None = None,
-    until: date | None = None,
-    page: int = 1,
-) -> Page:
-    """Return an app's sessions, newest first, narrowed by the filters given (UTC days)."""
-    query = select(Session).where(Session.app_id == app_id)
-    if q:
-        query = query.where(or_(Session.customer == q, Session.id == q, Session.subscription == q))
-    if outcome == "open":
-        query = query.where(Session.outcome.is_(None))
-    elif outcome:
-        query = query.where(Session.outcome == outcome)
-    if reason:
-        query = query.where(Session.reason_key == reason)
-    if offer:
-        query = query.where(Session.accepted_offer_key == offer)
-    if mode:
-        query = query.where(Session.mode == mode)
-    if experiment:
-        query = query.where(Session.experiment_key == experiment)
-    if variant:
-        query = query.where(Session.variant == variant)
-    if since:
-        query = query.where(Session.created_at >= _day_start(since))
-    if until:
-        query = query.where(Session.created_at < _day_start(until + timedelta(days=1)))
+def sessions_page(app_id: str, filters: SessionFilters, page: int = 1) -> Page:
+    """Return an app's sessions, newest first, narrowed by the filters given."""
+    query = select_sessions(app_id, filters)
     return _page(query.order_by(Session.created_at.desc(), Session.id.desc()), page)
 
 

@@ -2,14 +2,13 @@
 
 Edits work on the draft; the first edit copies the published document into a new draft. The
 offers service validates, versions and publishes; this module adds the audit trail an editor
-reads and the steps the service lacks (discarding a draft, a note on publishing).
+reads and the publisher's note.
 """
 
 from copy import deepcopy
 from dataclasses import dataclass
 
 from saveflow.admin.changes import actor, record
-from saveflow.extensions import db
 from saveflow.offers import service
 from saveflow.offers.models import RuleSet
 
@@ -48,12 +47,9 @@ def save(
 
 def discard(app_id: str) -> RuleSet | None:
     """Delete the draft, if any; the published version stays in force."""
-    row = service.draft(app_id)
-    if row is None:
-        return None
-    record(app_id, "rules.draft_discarded", f"rule_set:{row.version}", row.document, None)
-    db.session.delete(row)
-    db.session.flush()
+    row = service.discard_draft(app_id, actor(), logged=False)
+    if row is not None:
+        record(app_id, "rules.draft_discarded", f"rule_set:{row.version}", row.document, None)
     return row
 
 

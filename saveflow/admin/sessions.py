@@ -1,4 +1,4 @@
-"""An app's cancel sessions: a searchable list, and one session with its timeline."""
+"""An app's cancel sessions: a searchable list, and one session with its timeline and invoices."""
 
 from typing import Any
 
@@ -6,10 +6,13 @@ from flask import abort, render_template, request
 
 from saveflow.admin import bp
 from saveflow.admin.auth import READ_ROLES, require_role
-from saveflow.admin.forms import SessionFilter
+from saveflow.admin.forms import REPORT_FIELDS, SessionFilter
 from saveflow.admin.queries import session_with_events, sessions_page
+from saveflow.admin.session_query import NONE, SessionFilters, money_totals
 from saveflow.apps.models import App
 from saveflow.extensions import db
+from saveflow.reports.money import money
+from saveflow.saves.ledger import invoices_of
 
 
 def admin_app(app_id: str) -> App:
@@ -20,26 +23,48 @@ def admin_app(app_id: str) -> App:
     return app
 
 
+_TEXT = (
+    "q",
+    "reason",
+    "offer",
+    "experiment",
+    "variant",
+    "currency",
+    "shown_offer",
+    "offer_type",
+    "reason_category",
+    "plan",
+)
+
+
+def _filters(form: SessionFilter) -> SessionFilters:
+    """The form as filters: a field that does not validate filters nothing."""
+    valid = form.validate()
+    values: dict[str, Any] = {name: (form[name].data or "").strip() for name in _TEXT}
+    for name in ("outcome", "mode", "save_status"):
+        values[name] = (form[name].data or "") if valid else ""
+    for name in ("since", "until", "report_from", "report_to"):
+        values[name] = form[name].data if valid else None
+    return SessionFilters(**values)
+
+
 @bp.get("/apps/<app_id>/sessions")
 @require_role(*READ_ROLES)
 def sessions(app_id: str):
     form = SessionFilter(request.args)
-    valid = form.validate()
-    filters: dict[str, Any] = {
-        "q": (form.q.data or "").strip(),
-        "outcome": form.outcome.data or "",
-        "reason": (form.reason.data or "").strip(),
-        "offer": (form.offer.data or "").strip(),
-        "mode": form.mode.data or "",
-        "experiment": (form.experiment.data or "").strip(),
-        "variant": (form.variant.data or "").strip(),
-        "since": form.since.data if valid else None,
-        "until": form.until.data if valid else None,
-    }
-    if not valid:
-        filters["outcome"] = filters["mode"] = ""
-    page = sessions_page(app_id, **filters, page=request.args.get("page", 1, type=int) or 1)
-    return render_template("admin/sessions.html", app=admin_app(app_id), form=form, page=page)
+    filters = _filters(form)
+    page = sessions_page(app_id, filters, request.args.get("page", 1, type=int) or 1)
+    return render_template(
+        "admin/sessions.html",
+        app=admin_app(app_id),
+        form=form,
+        page=page,
+        report_fields=REPORT_FIELDS,
+        by_report=filters.by_report,
+        totals=money_totals(app_id, filters) if filters.by_report else [],
+        money=money,
+        none_value=NONE,
+    )
 
 
 @bp.get("/apps/<app_id>/sessions/<session_id>")
@@ -50,5 +75,10 @@ def session_detail(app_id: str, session_id: str):
         abort(404)
     record, events = found
     return render_template(
-        "admin/session.html", app=admin_app(app_id), record=record, events=events
+        "admin/session.html",
+        app=admin_app(app_id),
+        record=record,
+        events=events,
+        invoices=invoices_of(record),
+        money=money,
     )

@@ -5,6 +5,7 @@ from functools import cache
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from saveflow.api.openapi_reports import add_reports, parameter_metadata
 from saveflow.billing.schemas import StripeEventSchema
 from saveflow.saves.schemas import WebhookReplyOut
 from saveflow.sessions import schemas as s
@@ -122,6 +123,7 @@ def build_spec() -> dict:
     )
     assert plugin.converter is not None  # set by APISpec(plugins=…)
     plugin.converter.add_attribute_function(json_schema_metadata)
+    plugin.converter.add_parameter_attribute_function(parameter_metadata)
     spec.components.security_scheme("session", {"type": "http", "scheme": "bearer"})
     for name, component in [
         ("Error", s.ErrorOut),
@@ -192,6 +194,7 @@ def build_spec() -> dict:
         parameters=[APP, STRIPE_SIGNATURE],
         operations={"post": _webhook_op()},
     )
+    add_reports(spec)
     health = {
         "type": "object",
         "properties": {

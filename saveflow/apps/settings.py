@@ -5,8 +5,10 @@ before and after the audit log records.
 """
 
 import re
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
 from saveflow.apps.models import App
 from saveflow.extensions import db
@@ -89,6 +91,27 @@ def normalize_country(raw: str) -> str:
     return code
 
 
+DEFAULT_TIMEZONE = "UTC"
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    """Return the IANA time zone names this machine knows, sorted."""
+    return tuple(sorted(available_timezones()))
+
+
+def normalize_timezone(raw: str) -> str:
+    """Return an IANA time zone name as spelt in the database; ValueError if there is none."""
+    text = raw.strip()
+    if not text:
+        return DEFAULT_TIMEZONE
+    by_case = {name.lower(): name for name in timezone_names()}
+    found = by_case.get(text.lower())
+    if found is None:
+        raise ValueError(f"{text}: not a time zone name; use one like Europe/Paris or UTC.")
+    return found
+
+
 def snapshot(app: App) -> dict[str, Any]:
     """Return the settings this page edits, as the audit log shows them."""
     settings = app.settings or {}
@@ -101,6 +124,7 @@ def snapshot(app: App) -> dict[str, Any]:
         "default_locale": app.default_locale,
         **{key: settings.get(key, default) for key, default in FLOW_DEFAULTS.items()},
         "cooldown_days": dict(settings.get("cooldown_days") or {}),
+        "report_timezone": settings.get("report_timezone") or DEFAULT_TIMEZONE,
     }
 
 
@@ -125,6 +149,7 @@ def apply_settings(app: App, values: dict[str, Any]) -> tuple[dict, dict]:
         settings[key] = values[key]
     if settings.get("horizon_months") is None:
         settings.pop("horizon_months", None)
+    settings["report_timezone"] = values.get("report_timezone") or DEFAULT_TIMEZONE
     app.settings = settings  # a new dict, so the JSON column is seen as changed
     return before, snapshot(app)
 

@@ -14,7 +14,7 @@ from saveflow.demo import catalog
 from saveflow.demo.stage import Journey, Stage
 from saveflow.offers.types import offer_type
 from saveflow.periods import add_interval, current_period_end
-from saveflow.reports import rollup
+from saveflow.rollups import ledger
 from saveflow.saves.rules import Billing, Payment, Save, verdicts
 
 DAYS_PER_MONTH = 30.4
@@ -57,7 +57,7 @@ def aftercare(stage: Stage, rng: random.Random, trip: Journey) -> Billed:
         realized_revenue=verdict.realized_revenue,
         ended_at=verdict.ended_at,
         projected_revenue_cut=verdict.projected_revenue_cut,
-        months_kept=rollup.kept_for(saved_at, verdict.ended_at),
+        months_kept=ledger.kept_for(saved_at, verdict.ended_at),
     )
     _statuses(stage, rng, trip, cancel_at, verdict.boomerang)
     billed.invoices = [_invoice_row(values, p, event) for p, event in payments]

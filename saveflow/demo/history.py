@@ -22,10 +22,11 @@ from saveflow.demo.journey import journey
 from saveflow.demo.stage import MARK, SEEDED, Journey, Stage
 from saveflow.extensions import db
 from saveflow.offers import service
-from saveflow.offers.experiment_setup import with_experiment
+from saveflow.offers.experiment_setup import change, experiment_of, with_experiment
 from saveflow.offers.models import OfferAcceptance
 from saveflow.offers.rules import compile_rule_set
-from saveflow.reports import rebuild, rollup
+from saveflow.reports import rebuild
+from saveflow.rollups import ledger
 from saveflow.saves.settings import current_rules
 from saveflow.sessions.models import SAVES, Session, SessionEvent
 from saveflow.sessions.outcomes import horizon_months
@@ -65,10 +66,14 @@ def stage_for(app: App, today: date, months: int) -> Stage:
     published = service.published(app.id)
     document = published.document if published else None
     experiment = _experiment(document, setup) if document else None
+    before = setup.rules
+    if document and experiment:
+        # The published rules may already run it (a reseed): before it began, they did not.
+        before = compile_rule_set(with_experiment(document, experiment[0], None))
     return Stage(
         app=app,
         setup=setup,
-        rules=setup.rules,
+        rules=before,
         experiment_rules=(
             compile_rule_set(with_experiment(document, *experiment))
             if document and experiment
@@ -77,7 +82,7 @@ def stage_for(app: App, today: date, months: int) -> Stage:
         experiment_from=cutoff - timedelta(days=round(catalog.EXPERIMENT_MONTHS * 30.44))
         if experiment
         else None,
-        zone=rollup.timezone_of(app.settings),
+        zone=ledger.timezone_of(app.settings),
         horizon=horizon_months(app),
         idle_minutes=int(current_app.config["SAVEFLOW_IDLE_MINUTES"]),
         save_rules=current_rules(),
@@ -90,8 +95,12 @@ def _experiment(document: dict, setup) -> tuple[str, dict] | None:
     """Return the rule the demo's experiment ran on and the experiment: which offer first."""
     rules = [r for r in document.get("rules", []) if len(r.get("offers", [])) >= 2]
     rule = next((r for r in rules if r["id"] == "too_expensive"), rules[0] if rules else None)
-    if rule is None or rule.get("experiment"):
+    if rule is None:
         return None
+    if rule.get("experiment"):
+        # Left running by an earlier seeding: the same experiment; anyone else's: none.
+        running = rule["experiment"]
+        return (rule["id"], running) if running.get("key") == catalog.EXPERIMENT_KEY else None
     first, second, *rest = rule["offers"]
     names = [setup.offers[k].type if k in setup.offers else k for k in (first, second)]
     if names[0] == names[1]:
@@ -154,6 +163,7 @@ def seed(
         if progress:
             progress(len(batch))
     rebuild.rebuild([app.id])
+    _leave_running(app, stage)
     return Seeded(
         totals["sessions"],
         totals["events"],
@@ -161,6 +171,18 @@ def seed(
         stage.start.date(),
         (stage.cutoff - timedelta(days=1)).date(),
     )
+
+
+def _leave_running(app: App, stage: Stage) -> None:
+    """Publish the experiment the history ran, so the experiments page shows it running."""
+    published = service.published(app.id)
+    if published is None:
+        return
+    found = _experiment(published.document, stage.setup)
+    if found is not None and experiment_of(published.document, found[0]) is None:
+        rule_id, experiment = found
+        change(app.id, rule_id, experiment, "saveflow demo", publish_pending=True)
+        db.session.commit()
 
 
 def _write(batch: list, totals: dict) -> None:

@@ -2,7 +2,7 @@
 
 It produces the session row and event log the live flow would have written, using the flow's own
 pieces: the app's reasons and published rules, the classifier, the offer cards, billing `none`'s
-effects, the revenue maths and the report columns (`rollup.decision_values`). Pure apart from
+effects, the revenue maths and the report columns (`ledger.decision_values`). Pure apart from
 the random draws; nothing here touches the database.
 """
 
@@ -17,8 +17,8 @@ from saveflow.demo.stage import BLANK, MARK, SEEDED, Journey, Stage
 from saveflow.offers.rules import policy_from_settings
 from saveflow.offers.types import projected_revenue
 from saveflow.reasons.classify import classify
-from saveflow.reports import rollup
-from saveflow.reports.revenue import mrr
+from saveflow.revenue import mrr
+from saveflow.rollups import ledger
 from saveflow.sessions import present
 from saveflow.sessions.flow import compliance_mode, run_rules
 from saveflow.sessions.models import SAVES
@@ -246,7 +246,7 @@ def _decide(
     """Stamp the outcome as `outcomes._stamp` does, with the report columns, and log it."""
     if outcome in SAVES:
         values.update(save_status="pending", save_status_at=at)
-    report = rollup.decision_values(
+    report = ledger.decision_values(
         trip.session(),
         outcome,
         at,

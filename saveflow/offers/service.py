@@ -79,6 +79,18 @@ def save_draft(
     return row
 
 
+def discard_draft(app_id: str, actor: str, *, logged: bool = True) -> RuleSet | None:
+    """Delete the app's draft, if any (the published version stays in force); return it."""
+    row = draft(app_id)
+    if row is None:
+        return None
+    db.session.delete(row)
+    db.session.flush()
+    if logged:
+        audit(app_id, actor, "rules.draft_discarded", f"rule_set:{row.version}")
+    return row
+
+
 def publish(app_id: str, actor: str, *, logged: bool = True) -> RuleSet:
     """Publish the draft; from then on that version never changes."""
     row = draft(app_id)

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from saveflow.extensions import db
-from saveflow.reports.models import STILL_SUBSCRIBED, ReportCohort
+from saveflow.rollups.models import STILL_SUBSCRIBED, ReportCohort
 
 # The retention table shows this many months after the save at most.
 MAX_MONTHS = 12

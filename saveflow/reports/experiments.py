@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from saveflow.extensions import db
 from saveflow.offers.experiments import HOLDOUT
 from saveflow.reports.lift import MIN_SAMPLE, Lift, holdout_lift
-from saveflow.reports.models import ReportDay
-from saveflow.reports.revenue import round_minor
+from saveflow.revenue import round_minor
+from saveflow.rollups.models import ReportDay
 
 
 @dataclass
@@ -136,3 +136,9 @@ def incremental(treated: Group, holdout: Group) -> dict[str, int]:
             decided = treated.decided_by_currency.get(currency, 0)
             out[currency] = round_minor(difference * decided * mean)
     return out
+
+
+def experiment_lift(app_id: str, key: str, mode: str = "live") -> ExperimentLift | None:
+    """Return one experiment's lift over all its decided sessions (None: none decided yet)."""
+    found = lifts(app_id, date.min, date.max, mode)
+    return next((e for e in found if e.experiment_key == key), None)

@@ -9,12 +9,13 @@ app's rows like any other writer of them.
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, literal_column, select, text, update
 
 from saveflow.apps.models import App
 from saveflow.extensions import db
-from saveflow.reports import rollup, sources
-from saveflow.reports.models import (
+from saveflow.reports import sources
+from saveflow.rollups import ledger
+from saveflow.rollups.models import (
     COHORT_KEYS,
     COHORT_VALUES,
     DAY_KEYS,
@@ -56,7 +57,7 @@ def _as_date(value) -> date:
 
 def restamp_days(app: App, batch: int = 5000) -> None:
     """Give the app's decided sessions their day in its current report time zone."""
-    zone = rollup.timezone_of(app.settings)
+    zone = ledger.timezone_of(app.settings)
     if db.session.get_bind().dialect.name == "postgresql":
         day = func.date(func.timezone(zone.key, Session.outcome_at))
         db.session.execute(
@@ -82,7 +83,7 @@ def restamp_days(app: App, batch: int = 5000) -> None:
             return
         db.session.execute(
             update(Session),
-            [{"id": sid, "report_day": rollup.local_day(at, zone)} for sid, at in found],
+            [{"id": sid, "report_day": ledger.local_day(at, zone)} for sid, at in found],
         )
         after = found[-1][0]
 
@@ -114,13 +115,15 @@ def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> in
         if progress:
             progress(1)
     cohort = sources.month_start(Session.report_day, dialect)
+    # Sessions written before a save had its months (or by hand) count as still subscribed.
+    kept = func.coalesce(Session.months_kept, literal_column(str(ledger.STILL_SUBSCRIBED)))
     cohorts = (
         select(
             Session.app_id,
             Session.mode,
             cohort,
             Session.currency,
-            Session.months_kept,
+            kept,
             *sources.cohort_session_measures().values(),
         )
         .where(Session.app_id == app.id, Session.outcome.in_(SAVES))
@@ -129,7 +132,7 @@ def rebuild_app(app: App, progress: Callable[[int], object] | None = None) -> in
             Session.mode,
             cohort,
             Session.currency,
-            Session.months_kept,
+            kept,
         )
     )
     db.session.execute(insert(ReportCohort).from_select([*COHORT_KEYS, *COHORT_VALUES], cohorts))

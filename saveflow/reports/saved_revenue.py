@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from saveflow.extensions import db
 from saveflow.reports import sources
-from saveflow.reports.models import ReportDay
+from saveflow.rollups.models import ReportDay
 from saveflow.sessions.models import Session
 
 # What a report may be grouped by, and the output columns each grouping adds.

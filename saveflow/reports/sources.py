@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Date, case, cast, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from saveflow.reports.models import COHORT_VALUES, DAY_VALUES, ReportCohort, ReportDay
+from saveflow.rollups.models import COHORT_VALUES, DAY_VALUES, ReportCohort, ReportDay
 from saveflow.sessions.models import SAVES, Session
 
 # Literals, not parameters: PostgreSQL matches GROUP BY expressions by their text.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 
-from saveflow.reports.revenue import round_minor
+from saveflow.revenue import round_minor
 
 SECONDS_PER_MONTH = Fraction(365 * 24 * 3600, 12)  # the month used for a day interval
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from saveflow.billing.facts import payments_of
 from saveflow.billing.models import SubscriptionState
 from saveflow.extensions import db
-from saveflow.reports import rollup
+from saveflow.rollups import ledger
 from saveflow.saves.rules import Billing, Payment, Save, SaveRules, Verdict, verdicts
 from saveflow.sessions.events import record
 from saveflow.sessions.models import SAVES, Session
@@ -78,7 +78,7 @@ def sync(
 
 def apply(session: Session, verdict: Verdict, now: datetime, cause: dict) -> list[str]:
     """Write a verdict on a save, with an event for each change; return the events' types."""
-    before = rollup.Facts.of(session)
+    before = ledger.Facts.of(session)
     changes: list[tuple[str, dict]] = []
     if session.realized_revenue != verdict.realized_revenue:
         changes.append(
@@ -103,7 +103,7 @@ def apply(session: Session, verdict: Verdict, now: datetime, cause: dict) -> lis
     cut_moved = session.projected_revenue_cut != verdict.projected_revenue_cut
     session.ended_at = verdict.ended_at
     session.projected_revenue_cut = verdict.projected_revenue_cut
-    session.months_kept = rollup.kept_for(session.outcome_at, verdict.ended_at)
+    session.months_kept = ledger.kept_for(session.outcome_at, verdict.ended_at)
     if status != was:
         session.save_status, session.save_status_at = status, now
         # A cancellation taken back: pending again, until validate-saves decides it afresh.
@@ -113,7 +113,7 @@ def apply(session: Session, verdict: Verdict, now: datetime, cause: dict) -> lis
         changes.append(("subscription_end", _end_data(session, was)))
     for kind, data in changes:
         record(session, kind, {**data, **cause}, at=now)
-    rollup.track(before, rollup.Facts.of(session))
+    ledger.track(before, ledger.Facts.of(session))
     return [kind for kind, _ in changes]
 
 

@@ -20,7 +20,7 @@ from saveflow.billing.connections import Connection, load_connections
 from saveflow.billing.settings import BillingSettings
 from saveflow.domain_errors import BillingFailed
 from saveflow.extensions import db
-from saveflow.reports import rollup
+from saveflow.rollups import ledger
 from saveflow.saves.rules import Billing, Save, SaveRules, decide
 from saveflow.saves.sync import billing_of, sync
 from saveflow.sessions.models import Session, SessionEvent
@@ -167,11 +167,11 @@ def confirm(session_id: str, now: datetime, data: dict) -> bool:
         update(Session)
         .where(Session.id == session_id, Session.save_status == "pending")
         .values(save_status="confirmed", save_status_at=now, event_seq=Session.event_seq + 1)
-        .returning(Session.event_seq, *rollup.FACT_COLUMNS)
+        .returning(Session.event_seq, *ledger.fact_columns(Session))
     ).first()
     if moved is not None:
-        after = rollup.Facts.of(moved)
-        rollup.track(replace(after, save_status="pending"), after)
+        after = ledger.Facts.of(moved)
+        ledger.track(replace(after, save_status="pending"), after)
         db.session.execute(
             insert(SessionEvent).values(
                 app_id=moved.app_id,

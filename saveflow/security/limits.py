@@ -1,5 +1,5 @@
 """Rate limits (Flask-Limiter): per address and per app on starts, per session on session calls,
-per app (only) on billing webhooks.
+per app (only) on billing webhooks, per API token and per address on the reports API.
 
 Counters live in Redis when REDIS_URL is set, so every web node shares them, and in process
 memory otherwise. Failed customer-token checks have limits of their own: an address that fails
@@ -68,6 +68,14 @@ def _session_key() -> str:
     return f"session:{(request.view_args or {}).get('session_id', '-')}"
 
 
+def _api_token_key() -> str:
+    # The token's public prefix, read without the database; a made-up prefix gains nothing, as
+    # the per-address limit counts every call too.
+    presented = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    prefix = presented.split("_")[1][:16] if presented.startswith("sf_") else "-"
+    return f"api-token:{prefix or '-'}"
+
+
 def _setting(name: str):
     return lambda: current_app.config[name]
 
@@ -125,6 +133,8 @@ def init_limits(app: Flask) -> None:
     # Stripe delivers every app's events from a handful of addresses, so a per-address limit
     # would let one busy app starve the others: webhooks are limited per app instead.
     limit("stripe_webhooks.receive", "SAVEFLOW_LIMIT_WEBHOOKS_PER_APP", _webhook_key)
+    limit("reports_api.saved_revenue", "SAVEFLOW_LIMIT_REPORTS_PER_IP", client_ip)
+    limit("reports_api.saved_revenue", "SAVEFLOW_LIMIT_REPORTS_PER_TOKEN", _api_token_key)
     # Password guessing: sign-in posts are limited per address (showing the form is not).
     limit("admin.login", "SAVEFLOW_LIMIT_ADMIN_LOGINS", client_ip, methods=["POST"])
     app.after_request(counts.flush_due)

@@ -26,7 +26,7 @@ from saveflow.offers.rules import (
     policy_from_settings,
 )
 from saveflow.reasons.classify import classify
-from saveflow.reports.revenue import mrr
+from saveflow.revenue import mrr
 from saveflow.sessions import tokens
 from saveflow.sessions.events import append_events, insert_started, record
 from saveflow.sessions.models import Session

@@ -130,7 +130,7 @@ class Session(Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The latest failed payment after the save while no later payment succeeded (involuntary risk).
     payment_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Report columns, fixed when the session is decided (saveflow.reports.rollup): the day in
+    # Report columns, fixed when the session is decided (saveflow.rollups.ledger): the day in
     # the app's report time zone, the offer the customer decided on (the accepted one, else the
     # last one shown), the category and plan it was decided with, and for a save how many whole
     # months the subscription lasted after it (-1 while it has not ended).

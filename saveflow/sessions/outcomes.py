@@ -17,7 +17,7 @@ from saveflow.extensions import db
 from saveflow.offers import service as offers
 from saveflow.offers.models import OfferAcceptance
 from saveflow.offers.types import projected_revenue
-from saveflow.reports import rollup
+from saveflow.rollups import ledger
 from saveflow.sessions import present
 from saveflow.sessions.events import record
 from saveflow.sessions.flow import billing_for, conflict, presented_position
@@ -45,11 +45,11 @@ def _stamp(app: App, session: Session, outcome: str, result: dict, now: datetime
         # A save starts pending; billing's news later confirms it or makes it a boomerang.
         values.update(save_status="pending", save_status_at=now)
     values.update(
-        rollup.decision_values(
+        ledger.decision_values(
             session,
             outcome,
             now,
-            rollup.timezone_of(app.settings),
+            ledger.timezone_of(app.settings),
             _offer_type(app),
             accepted=values.get("accepted_offer_key"),
         )
@@ -60,13 +60,13 @@ def _stamp(app: App, session: Session, outcome: str, result: dict, now: datetime
         .values(
             outcome=outcome, outcome_at=now, step="done", result=result, last_seen_at=now, **values
         )
-        .returning(*rollup.FACT_COLUMNS)
+        .returning(*ledger.fact_columns(Session))
         .execution_options(synchronize_session=False)
     )
     done = db.session.execute(stmt).first()
     if done is None:
         return False
-    rollup.track(None, rollup.Facts.of(done))
+    ledger.track(None, ledger.Facts.of(done))
     db.session.expire(session)
     record(session, outcome, {k: v for k, v in result.items() if k != "session_id"}, at=now)
     return True
@@ -252,8 +252,8 @@ def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:
         result = {"outcome": "abandoned", "session_id": session.id, "why": "idle"}
         app = apps.setdefault(session.app_id, db.session.get(App, session.app_id))
         assert app is not None  # a session's app is never deleted
-        report = rollup.decision_values(
-            session, "abandoned", at, rollup.timezone_of(app.settings), _offer_type(app)
+        report = ledger.decision_values(
+            session, "abandoned", at, ledger.timezone_of(app.settings), _offer_type(app)
         )
         # The compare-and-set skips a session a customer finished meanwhile.
         done = db.session.execute(
@@ -267,7 +267,7 @@ def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:
                 event_seq=Session.event_seq + 1,
                 **report,
             )
-            .returning(Session.event_seq, *rollup.FACT_COLUMNS)
+            .returning(Session.event_seq, *ledger.fact_columns(Session))
             .execution_options(synchronize_session=False)
         ).first()
         if done is not None:
@@ -281,7 +281,7 @@ def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:
                     at=at,
                 )
             )
-            rollup.track(None, rollup.Facts.of(done))
+            ledger.track(None, ledger.Facts.of(done))
             swept += 1
         db.session.commit()
     return swept

@@ -5,6 +5,7 @@ A page added later is walked without anyone remembering to add it here: no role 
 """
 
 import re
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -12,15 +13,16 @@ from sqlalchemy import select
 from saveflow.extensions import db
 from saveflow.offers import service as offers
 from saveflow.reasons.models import Reason
+from saveflow.reports.digest import store
 from tests.admin.conftest import sign_in_as
 from tests.conftest import FlowActions
 
 ROLES = ("admin", "editor", "finance", "viewer")
 # Pages that need no app in the URL.
-GLOBAL_PAGES = {"admin.login", "admin.dashboard", "admin.app_new"}
+GLOBAL_PAGES = {"admin.login", "admin.dashboard", "admin.app_new", "admin.api_tokens_page"}
 
 
-def _values(demo, session_id) -> dict[str, str]:
+def _values(demo, session_id, month="2026-03") -> dict[str, str]:
     """A real value for every URL argument an admin page can take."""
     reason = db.session.scalar(select(Reason).where(Reason.app_id == demo.id).limit(1))
     document = offers.published(demo.id).document
@@ -32,6 +34,7 @@ def _values(demo, session_id) -> dict[str, str]:
         "rule_id": document["rules"][0]["id"],
         "number": str(offers.published(demo.id).version),
         "version": str(offers.published(demo.id).version),
+        "month": month,
     }
 
 
@@ -51,7 +54,11 @@ def every_page(app, client, demo):
     flow = FlowActions(client, demo)
     assert flow.start().status_code == 201
     assert flow.answer("other", "the overage charges are killing us").status_code == 200
-    return _admin_pages(app, _values(demo, flow.session_id))
+    # A stored digest, so its pages are walked rather than 404.
+    now = datetime.now(UTC)
+    digest = store(demo, date(2026, 3, 1), app.jinja_env, "https://saveflow.example", now)
+    db.session.commit()
+    return _admin_pages(app, _values(demo, flow.session_id, digest.month.strftime("%Y-%m")))
 
 
 @pytest.mark.parametrize("who", [*ROLES, "other-app", "anonymous"])

@@ -26,6 +26,13 @@ MARK_CONTROLS = """
   for (const el of document.querySelectorAll(selector)) {
     if (el.disabled || el.closest('[hidden], [inert]') || !el.getClientRects().length) continue;
     if (getComputedStyle(el).visibility === 'hidden') continue;
+    // Inside a closed disclosure only its summary shows (Chromium keeps the rest laid out).
+    let folded = false;
+    for (let p = el.parentElement; p; p = p.parentElement) {
+      const own = el.tagName === 'SUMMARY' && el.parentElement === p;
+      if (p.tagName === 'DETAILS' && !p.open && !own) folded = true;
+    }
+    if (folded) continue;
     const key = el.type === 'radio' ? 'radio:' + el.name : 'el:' + count;
     if (seen.has(key)) { el.dataset.kb = key; continue; }
     seen.add(key);

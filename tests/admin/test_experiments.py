@@ -309,7 +309,7 @@ def test_results_per_group_from_sessions(demo, make_user, admin, client):
     _run(client, demo, "cus_test_mode", "cancel", mode="test")  # not counted in live
     db.session.rollback()
 
-    from saveflow.admin.experiment_stats import experiment_results
+    from saveflow.reports.experiment_groups import experiment_results
 
     rows = {
         g.variant: g for g in experiment_results(demo.id, RULE, "price-1", ["control", "pause"])

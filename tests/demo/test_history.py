@@ -17,8 +17,8 @@ from saveflow.extensions import db
 from saveflow.offers.experiments import HOLDOUT
 from saveflow.offers.models import Offer
 from saveflow.offers.types import projected_revenue
-from saveflow.reports import rollup
 from saveflow.reports.saved_revenue import ReportQuery, rows
+from saveflow.rollups import ledger
 from saveflow.sessions.models import SAVES, Session, SessionEvent
 from tests.conftest import FlowActions
 
@@ -103,10 +103,10 @@ def test_experiment_has_variants_and_a_holdout_that_sees_no_offers(app, demo_app
 def test_revenue_and_report_columns_follow_the_projects_own_maths(app, demo_app):
     run(app, "demo", "--sessions", str(SESSIONS))
     offers = {o.key: o for o in db.session.scalars(select(Offer))}
-    zone = rollup.timezone_of(demo_app.settings)
+    zone = ledger.timezone_of(demo_app.settings)
     kinds = {key: offer.type for key, offer in offers.items()}
     for s in seeded(demo_app.id):
-        report = rollup.decision_values(
+        report = ledger.decision_values(
             s, s.outcome, s.outcome_at, zone, kinds.get, accepted=s.accepted_offer_key
         )
         for name, value in report.items():
@@ -124,7 +124,7 @@ def test_revenue_and_report_columns_follow_the_projects_own_maths(app, demo_app)
             booked.projected_revenue,
             booked.offer_cost,
         )
-        assert s.months_kept == rollup.kept_for(s.outcome_at, s.ended_at)
+        assert s.months_kept == ledger.kept_for(s.outcome_at, s.ended_at)
         # validate-saves runs daily: a save is confirmed on the first run 30 days or more after it.
         if s.save_status == "confirmed":
             assert s.outcome_at <= CUTOFF - timedelta(days=30)
@@ -225,3 +225,17 @@ def test_a_second_run_does_nothing_and_reset_replaces_only_the_seeded_history(
     with pytest.raises(DBAPIError, match="append-only"):
         db.session.execute(delete(SessionEvent).where(SessionEvent.session_id == flow.session_id))
     db.session.rollback()
+
+
+def test_the_experiment_the_history_ran_is_left_running(app, demo_app):
+    """The reports show the experiment's lift; the experiments page must show it too."""
+    from saveflow.demo import catalog
+    from saveflow.offers.experiment_setup import RUNNING
+    from saveflow.offers.experiment_setup import catalog as experiments
+
+    run(app, "demo", "--sessions", str(SESSIONS))
+    db.session.rollback()
+    running = [e for e in experiments(demo_app.id) if e.status == RUNNING]
+    assert [e.key for e in running] == [catalog.EXPERIMENT_KEY]
+    tested = {s.variant for s in seeded(demo_app.id) if s.experiment_key}
+    assert tested == {v.name for v in running[0].variants} | {HOLDOUT}

@@ -8,7 +8,7 @@ import pytest
 
 from saveflow.extensions import db
 from saveflow.models import Session
-from saveflow.reports.rollup import STILL_SUBSCRIBED, local_day
+from saveflow.rollups.ledger import STILL_SUBSCRIBED, local_day
 from tests.saves.conftest import Shop
 
 _numbers = itertools.count(1)

@@ -4,7 +4,7 @@ import pytest
 
 from saveflow.offers.types import projected_revenue
 from saveflow.periods import monthly_factor
-from saveflow.reports.revenue import mrr, round_minor
+from saveflow.revenue import mrr, round_minor
 
 MONTHLY = {
     "plan": "pro",

@@ -14,9 +14,9 @@ from sqlalchemy import select, update
 from saveflow.db import utcnow
 from saveflow.extensions import db
 from saveflow.models import Session
-from saveflow.reports.models import ReportCohort, ReportDay
 from saveflow.reports.rebuild import rebuild
 from saveflow.reports.saved_revenue import GROUPS, ReportQuery, rows
+from saveflow.rollups.models import ReportCohort, ReportDay
 from saveflow.saves.settings import current_rules
 from saveflow.saves.validate import validate_saves
 from saveflow.sessions.outcomes import sweep_idle
@@ -245,3 +245,14 @@ def test_concurrent_decisions_in_one_group_lose_no_count(app, shop, demo):
     [found] = rows(query(demo.id))
     assert (found["saved"], found["saved_mrr"]) == (8, 8 * 4900)
     assert_rollups_match_sessions(demo.id)
+
+
+def test_the_ledger_reads_what_sessions_hold():
+    """The rollups sit below the sessions and import nothing of them: their copy of what counts
+    as a save, and the columns their facts are read from, must be the sessions' own."""
+    from saveflow.rollups.ledger import FACT_NAMES, fact_columns
+    from saveflow.rollups.models import SAVE_OUTCOMES
+    from saveflow.sessions.models import SAVES
+
+    assert SAVE_OUTCOMES == SAVES
+    assert [c.key for c in fact_columns(Session)] == list(FACT_NAMES)

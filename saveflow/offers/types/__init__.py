@@ -8,7 +8,7 @@ from saveflow.offers.types.downgrade import Downgrade
 from saveflow.offers.types.links import Concierge, Contact, Redirect, Training
 from saveflow.offers.types.pause import Pause
 from saveflow.offers.types.trial import TrialExtension
-from saveflow.reports.revenue import SavedRevenue, exact_mrr, round_minor
+from saveflow.revenue import SavedRevenue, exact_mrr, round_minor
 
 _ALL: tuple[OfferType, ...] = (
     Discount(),

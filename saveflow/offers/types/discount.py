@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, validates_schema
 from saveflow.offers.types.base import OfferType, money, months, price_per_period
 from saveflow.offers.types.fields import count
 from saveflow.periods import monthly_factor
-from saveflow.reports.revenue import round_minor
+from saveflow.revenue import round_minor
 
 
 class DiscountParams(Schema):

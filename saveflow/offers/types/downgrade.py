@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from saveflow.offers.types.base import OfferType, money, price_per_period, readable_plan
 from saveflow.offers.types.fields import count
-from saveflow.reports.revenue import exact_mrr, round_minor
+from saveflow.revenue import exact_mrr, round_minor
 
 PRORATION_BEHAVIORS = ("create_prorations", "none", "always_invoice")
 

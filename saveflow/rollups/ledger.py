@@ -13,42 +13,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Row, delete
+from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from saveflow.extensions import db
-from saveflow.reports.models import (
+from saveflow.rollups.models import (
     COHORT_KEYS,
     DAY_KEYS,
+    SAVE_OUTCOMES,
     STILL_SUBSCRIBED,
     ReportCohort,
     ReportDay,
 )
-from saveflow.sessions.models import SAVES, Session
 
 DEFAULT_TIMEZONE = "UTC"
-
-# The session columns the rollups are computed from, in `Facts` order.
-FACT_COLUMNS = (
-    Session.app_id,
-    Session.mode,
-    Session.outcome,
-    Session.report_day,
-    Session.currency,
-    Session.shown_offer_key,
-    Session.shown_offer_type,
-    Session.reason_category,
-    Session.plan,
-    Session.experiment_key,
-    Session.variant,
-    Session.save_status,
-    Session.saved_mrr,
-    Session.projected_revenue,
-    Session.projected_revenue_cut,
-    Session.offer_cost,
-    Session.realized_revenue,
-    Session.months_kept,
-)
 
 
 @dataclass(frozen=True)
@@ -75,8 +53,9 @@ class Facts:
     months_kept: int | None
 
     @classmethod
-    def of(cls, source: Session | Row) -> "Facts":
-        return cls(*(getattr(source, column.key) for column in FACT_COLUMNS))
+    def of(cls, source) -> "Facts":
+        """Read the facts off a session, or off a row that returned `fact_columns(Session)`."""
+        return cls(*(getattr(source, name) for name in FACT_NAMES))
 
     @property
     def projected(self) -> int:
@@ -84,6 +63,14 @@ class Facts:
         if self.projected_revenue_cut is not None:
             return self.projected_revenue_cut
         return self.projected_revenue or 0
+
+
+FACT_NAMES = tuple(Facts.__dataclass_fields__)
+
+
+def fact_columns(model) -> tuple:
+    """Return the session model's columns the facts are read from, for a RETURNING clause."""
+    return tuple(getattr(model, name) for name in FACT_NAMES)
 
 
 def timezone_of(settings: dict | None) -> ZoneInfo:
@@ -123,7 +110,7 @@ def kept_for(saved_at: datetime | None, ended_at: datetime | None) -> int | None
 
 
 def decision_values(
-    session: Session,
+    session,
     outcome: str,
     now: datetime,
     zone: ZoneInfo,
@@ -145,7 +132,7 @@ def decision_values(
         "shown_offer_type": offer_type(shown) if shown else None,
         "reason_category": (session.classification or {}).get("category"),
         "plan": (session.snapshot or {}).get("plan"),
-        "months_kept": STILL_SUBSCRIBED if outcome in SAVES else None,
+        "months_kept": STILL_SUBSCRIBED if outcome in SAVE_OUTCOMES else None,
     }
 
 
@@ -164,7 +151,7 @@ def _day_row(f: Facts) -> tuple[tuple, Counter]:
     )
     values: Counter = Counter(sessions=1)
     values[f.outcome] += 1
-    if f.outcome in SAVES:
+    if f.outcome in SAVE_OUTCOMES:
         values[f.save_status] += 1
         values["saved_mrr"] += f.saved_mrr or 0
         values["projected_saved_revenue"] += f.projected
@@ -193,7 +180,7 @@ def contributions(f: Facts | None) -> dict[tuple, Counter]:
         return {}
     key, values = _day_row(f)
     rows: dict[tuple, Counter] = {(ReportDay, key): values}
-    if f.outcome in SAVES:
+    if f.outcome in SAVE_OUTCOMES:
         key, values = _cohort_row(f)
         rows[(ReportCohort, key)] = values
     return rows

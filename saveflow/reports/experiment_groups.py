@@ -1,4 +1,8 @@
-"""An experiment's results per group, counted by the database (no Flask)."""
+"""An experiment's results per group (open sessions included), counted by the database.
+
+The experiment results page reads these per rule; the holdout lift and incremental revenue come
+from `saveflow.reports.experiments`, read from the rollups.
+"""
 
 from dataclasses import dataclass
 from fractions import Fraction
@@ -7,10 +11,12 @@ from sqlalchemy import case, func, select
 
 from saveflow.extensions import db
 from saveflow.offers.experiments import HOLDOUT
+from saveflow.reports.lift import MIN_SAMPLE
 from saveflow.sessions.models import Session
 
-# Under this many decided sessions a group's rate is shown as too small to read.
-MIN_DECIDED = 20
+# Under this many decided sessions a group's rate is shown as too small to read: the same
+# threshold below which the lift says "not enough data yet".
+MIN_DECIDED = MIN_SAMPLE
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Daily rollups of decided sessions, kept with every change: what reports read instead of sessions."""
