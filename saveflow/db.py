@@ -94,9 +94,9 @@ def _sqlite_begin(connection) -> None:
 def engine_options(url: str, config) -> dict:
     """Return engine options that bound every wait on the database and keep parameters out of logs.
 
-    PostgreSQL gets a connect timeout and server-side statement, lock and idle-in-transaction
-    timeouts in the startup packet (no extra round trip); every database gets a bounded wait for
-    a pooled connection. Parameters are hidden from logged SQL so a secret never reaches a log.
+    PostgreSQL gets a connect timeout, server-side statement, lock and idle-in-transaction
+    timeouts and JIT off in the startup packet (no extra round trip); every database gets a
+    bounded wait for a pooled connection. Parameters are hidden from logged SQL so a secret never reaches a log.
     """
     options: dict = {
         "pool_pre_ping": True,
@@ -108,7 +108,10 @@ def engine_options(url: str, config) -> dict:
         server = (
             f"-c statement_timeout={statement} "
             f"-c lock_timeout={config['SAVEFLOW_DB_LOCK_TIMEOUT_MS']} "
-            f"-c idle_in_transaction_session_timeout={max(statement * 2, 10000)}"
+            f"-c idle_in_transaction_session_timeout={max(statement * 2, 10000)} "
+            # JIT pays off only for long analytical scans; a backend that once JIT-compiled runs
+            # the small queries of requests and reports measurably slower afterwards.
+            "-c jit=off"
         )
         options.setdefault("pool_timeout", config["SAVEFLOW_DB_POOL_TIMEOUT"])
         options.setdefault(

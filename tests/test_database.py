@@ -106,3 +106,10 @@ def test_accepted_offer_must_be_the_apps_own(flow):
             "UPDATE sessions SET accepted_offer_key = 'not_an_offer' WHERE id = :s",
             s=session.id,
         )
+
+
+def test_postgresql_connections_run_without_jit(app, database):
+    """Requests and report reads are small queries: JIT compilation only slows them down."""
+    if database[0] != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    assert db.session.scalar(text("SHOW jit")) == "off"
