@@ -28,8 +28,8 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow init
 	SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow demo
-	SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow reports digest
 	@SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow demo-admin --url http://127.0.0.1:$(PORT)
+	@SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow reports digest
 	@echo "Demo: open http://127.0.0.1:$(PORT)/demo (the host page on :5001 embeds the widget)"
 	SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:5001 \
 	  --workers 1 'saveflow.widget.demo_host:create_from_env()' & demo=$$!; \
