@@ -8,6 +8,7 @@ from saveflow.billing.models import (
     PaidInvoice,
     SubscriptionState,
 )
+from saveflow.messaging.models import Delivery, DeliveryAttempt, WebhookEndpoint, WorkerJob
 from saveflow.offers.models import Offer, OfferAcceptance, RuleSet
 from saveflow.reasons.models import LabelledComment, LexiconPhrase, Reason, ReasonCategory
 from saveflow.reports.models import FinanceDigest
@@ -21,6 +22,8 @@ __all__ = [
     "AuditEntry",
     "BillingConnection",
     "BillingEvent",
+    "Delivery",
+    "DeliveryAttempt",
     "FinanceDigest",
     "LabelledComment",
     "LexiconPhrase",
@@ -38,4 +41,6 @@ __all__ = [
     "SessionEvent",
     "SubscriptionState",
     "User",
+    "WebhookEndpoint",
+    "WorkerJob",
 ]

@@ -4,6 +4,7 @@ Steps: payment_recovery → survey → offers → confirm → done. Terminal out
 `saveflow.sessions.outcomes`. Functions take plain values and leave committing to the caller.
 """
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TypeGuard
@@ -17,6 +18,7 @@ from saveflow.db import new_id
 from saveflow.domain_errors import Invalid, NotFound, SessionConflict
 from saveflow.extensions import db
 from saveflow.i18n import choose_locale
+from saveflow.messaging import notify
 from saveflow.offers.rules import (
     CompiledRuleSet,
     Context,
@@ -37,6 +39,8 @@ from saveflow.sessions.state import answer_payload
 # Billing states that send the customer to payment recovery before the survey.
 PAST_DUE = frozenset({"past_due", "unpaid", "incomplete"})
 ENDED = frozenset({"canceled", "incomplete_expired"})
+# One @, no spaces, a dot in the domain: enough to tell an address from a mistake.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def conflict(message: str) -> SessionConflict:
@@ -46,6 +50,18 @@ def conflict(message: str) -> SessionConflict:
 def billing_for(app: App, mode: str) -> BillingProvider:
     """Return the billing provider of the app's mode (its connection's, else `none`)."""
     return provider_for(app, setup_for(app).connections.get(mode), current_settings())
+
+
+def email_claim(claims: dict) -> str | None:
+    """Return the token's signed `email` claim if it reads as an address (else None: receipts
+    then go to the billing provider's address for the customer, if it has one)."""
+    value = claims.get("email")
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if len(value) > 320 or not _EMAIL.fullmatch(value):
+        return None
+    return value
 
 
 def compliance_mode(app: App, country: str | None) -> str:
@@ -109,6 +125,7 @@ def start(
         token_digest=digest,
         locale=choose_locale(locale, accept_language, app.locales, app.default_locale),
         country=country.upper()[:8] if isinstance(country, str) else None,
+        email=email_claim(claims),
         attributes=attributes,
         snapshot=snapshot,
         currency=snapshot["currency"],
@@ -132,6 +149,8 @@ def start(
         if not _resumable(existing):
             raise
         return existing, False
+    if step == "payment_recovery":
+        notify.payment_recovery(app, values, now)
     # The reply is built from what was inserted; the object is never added to the ORM session.
     return Session(**values), True
 

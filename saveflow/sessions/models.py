@@ -95,6 +95,8 @@ class Session(Model):
     token_digest: Mapped[str] = mapped_column(String(64))
     locale: Mapped[str] = mapped_column(String(16))
     country: Mapped[str | None] = mapped_column(String(8))
+    # Where receipts go: the token's signed `email` claim (else the billing provider's, at send).
+    email: Mapped[str | None] = mapped_column(String(320))
     attributes: Mapped[dict] = mapped_column(JSONType, default=dict)
     snapshot: Mapped[dict] = mapped_column(JSONType)
     currency: Mapped[str] = mapped_column(String(3))

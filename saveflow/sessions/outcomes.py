@@ -14,6 +14,7 @@ from saveflow.apps.audit import audit
 from saveflow.apps.models import App
 from saveflow.domain_errors import BillingFailed
 from saveflow.extensions import db
+from saveflow.messaging import notify
 from saveflow.offers import service as offers
 from saveflow.offers.models import OfferAcceptance
 from saveflow.offers.types import projected_revenue
@@ -69,6 +70,7 @@ def _stamp(app: App, session: Session, outcome: str, result: dict, now: datetime
     ledger.track(None, ledger.Facts.of(done))
     db.session.expire(session)
     record(session, outcome, {k: v for k, v in result.items() if k != "session_id"}, at=now)
+    notify.session_decided(app, session, now)
     return True
 
 
@@ -282,6 +284,8 @@ def sweep_idle(now: datetime, idle_minutes: int, batch: int = 500) -> int:
                 )
             )
             ledger.track(None, ledger.Facts.of(done))
+            db.session.refresh(session)
+            notify.session_decided(app, session, at)
             swept += 1
         db.session.commit()
     return swept
