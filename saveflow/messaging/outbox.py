@@ -67,7 +67,7 @@ def enqueue(
     stmt = make(Delivery).values(**values).on_conflict_do_nothing(
         index_elements=["app_id", "dedupe_key"]
     )
-    return bool(db.session.execute(stmt).rowcount)
+    return bool(getattr(db.session.execute(stmt), "rowcount", 0))
 
 
 def claim(now: datetime, limit: int = 20, lease: timedelta = LEASE) -> list[Delivery]:
@@ -184,4 +184,4 @@ def retry_now(delivery_id: str, app_id: str, now: datetime) -> bool:
         )
         .execution_options(synchronize_session=False)
     )
-    return bool(done.rowcount)
+    return bool(getattr(done, "rowcount", 0))
