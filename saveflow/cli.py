@@ -19,6 +19,7 @@ from saveflow.demo.cli import demo_cmd
 from saveflow.extensions import db
 from saveflow.reports.cli import reports_cli
 from saveflow.saves.cli import validate_saves_cmd
+from saveflow.worker.cli import worker_cmd
 
 saveflow_cli = AppGroup("saveflow", help="saveflow administration.")
 saveflow_cli.add_command(stripe_cli)
@@ -26,6 +27,7 @@ saveflow_cli.add_command(validate_saves_cmd)
 saveflow_cli.add_command(reports_cli)
 saveflow_cli.add_command(api_token_cli)
 saveflow_cli.add_command(demo_cmd)
+saveflow_cli.add_command(worker_cmd)
 
 DEMO_ORIGINS = ["http://localhost:5001", "http://127.0.0.1:5001"]
 

@@ -64,10 +64,13 @@ def enqueue(
     )
     dialect = db.session.get_bind().dialect.name
     make = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = make(Delivery).values(**values).on_conflict_do_nothing(
-        index_elements=["app_id", "dedupe_key"]
+    stmt = (
+        make(Delivery.__table__)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["app_id", "dedupe_key"])
+        .returning(Delivery.__table__.c.id)
     )
-    return bool(getattr(db.session.execute(stmt), "rowcount", 0))
+    return db.session.execute(stmt).first() is not None
 
 
 def claim(now: datetime, limit: int = 20, lease: timedelta = LEASE) -> list[Delivery]:

@@ -1,0 +1,106 @@
+"""Send one claimed delivery through its channel and say how it went.
+
+Emails go through SendGrid when an API key is configured, else to the log backend (the admin
+shows them from the outbox). An email queued without an address takes the customer's from the
+billing provider at send time; with none anywhere, it is skipped, not retried.
+"""
+
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+
+from saveflow.apps.models import App
+from saveflow.domain_errors import BillingFailed
+from saveflow.extensions import db
+from saveflow.messaging import mailer, webhook_http
+from saveflow.messaging.models import Delivery, WebhookEndpoint
+from saveflow.messaging.outbox import Outcome
+from saveflow.messaging.settings import message_settings
+from saveflow.sessions.flow import billing_for
+
+
+@dataclass(frozen=True)
+class Senders:
+    """What a worker sends with, read once from the configuration."""
+
+    mail: mailer.MailSettings
+    webhook_timeout: float
+
+    @classmethod
+    def from_config(cls, config) -> "Senders":
+        return cls(mailer.MailSettings.from_config(config), config["SAVEFLOW_WEBHOOK_TIMEOUT"])
+
+
+def _timed(outcome: Outcome, started: float) -> Outcome:
+    took = int((time.monotonic() - started) * 1000)
+    return Outcome(**{**outcome.__dict__, "duration_ms": took})
+
+
+def _address(app: App, delivery: Delivery) -> str | None:
+    if delivery.recipient:
+        return delivery.recipient
+    customer = delivery.payload.get("customer")
+    if not customer:
+        return None
+    return billing_for(app, delivery.mode).customer_email(customer)
+
+
+def _email(app: App, delivery: Delivery, senders: Senders) -> Outcome:
+    try:
+        to = _address(app, delivery)
+    except BillingFailed as failure:
+        return Outcome(ok=False, backend="billing", error=f"customer's address: {failure}")
+    if not to:
+        return Outcome(
+            ok=False,
+            backend="none",
+            skipped=True,
+            error="no address: the token carried no email claim and billing knows none",
+        )
+    settings = message_settings(app.settings)
+    sender = settings.sender_email or senders.mail.default_sender
+    if not senders.mail.api_key:
+        return mailer.log_email(delivery.payload, to, sender, delivery.id)
+    return mailer.send_email(
+        delivery.payload,
+        to,
+        sender,
+        settings.sender_name,
+        senders.mail,
+        delivery_id=delivery.id,
+        kind=delivery.event,
+    )
+
+
+def _webhook(delivery: Delivery, senders: Senders, now) -> Outcome:
+    endpoint = db.session.get(WebhookEndpoint, delivery.endpoint_id)
+    if endpoint is None or not endpoint.active:
+        return Outcome(ok=False, backend="http", skipped=True, error="the endpoint is disabled")
+    return webhook_http.post_event(
+        endpoint.url,
+        delivery.payload["body"],
+        endpoint.secret,
+        delivery.id,
+        delivery.event,
+        endpoint.kind,
+        senders.webhook_timeout,
+        now,
+    )
+
+
+def deliver(delivery: Delivery, senders: Senders, now) -> Outcome:
+    """Send one delivery once; never raises for the other side's failures."""
+    started = time.monotonic()
+    app = db.session.get(App, delivery.app_id)
+    assert app is not None  # an app is never deleted while it has messages
+    if delivery.channel == "email":
+        outcome = _email(app, delivery, senders)
+    else:
+        outcome = _webhook(delivery, senders, now)
+    return _timed(outcome, started)
+
+
+def senders_for_app() -> Senders:
+    """Return the senders configured for the current Flask app."""
+    return Senders.from_config(current_app.config)
