@@ -33,7 +33,8 @@ run: install
 	@echo "Demo: open http://127.0.0.1:$(PORT)/demo (the host page on :5001 embeds the widget)"
 	SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:5001 \
 	  --workers 1 'saveflow.widget.demo_host:create_from_env()' & demo=$$!; \
-	trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
+	SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/flask --app wsgi saveflow worker & worker=$$!; \
+	trap 'kill $$demo $$worker 2>/dev/null' EXIT INT TERM; \
 	SAVEFLOW_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 	  --access-logfile - wsgi:app
 

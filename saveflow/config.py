@@ -93,6 +93,9 @@ class Config:
     # A save still on after V days is confirmed; one cancelled within W days is a boomerang.
     SAVEFLOW_SAVE_CONFIRM_DAYS = int(os.environ.get("SAVEFLOW_SAVE_CONFIRM_DAYS", 30))
     SAVEFLOW_BOOMERANG_DAYS = int(os.environ.get("SAVEFLOW_BOOMERANG_DAYS", 90))
+    # A worker holds a claimed outbox message this long; if it dies mid-send, the message falls
+    # due again after it (receivers de-duplicate by the delivery id).
+    SAVEFLOW_DELIVERY_LEASE_SECONDS = int(os.environ.get("SAVEFLOW_DELIVERY_LEASE_SECONDS", 120))
     # The demo (`GET /demo`, the demo host, a marked demo app) exists only when this is on.
     SAVEFLOW_DEMO = os.environ.get("SAVEFLOW_DEMO", "").lower() in ("1", "true", "yes")
     SAVEFLOW_DEMO_URL = os.environ.get("SAVEFLOW_DEMO_URL", "http://127.0.0.1:5001/")

@@ -7,13 +7,14 @@ billing provider at send time; with none anywhere, it is skipped, not retried.
 
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 
 from saveflow.apps.models import App
 from saveflow.domain_errors import BillingFailed
 from saveflow.extensions import db
-from saveflow.messaging import mailer, webhook_http
+from saveflow.messaging import mailer, outbox, webhook_http
 from saveflow.messaging.models import Delivery, WebhookEndpoint
 from saveflow.messaging.outbox import Outcome
 from saveflow.messaging.settings import message_settings
@@ -26,10 +27,15 @@ class Senders:
 
     mail: mailer.MailSettings
     webhook_timeout: float
+    lease: timedelta = outbox.LEASE
 
     @classmethod
     def from_config(cls, config) -> "Senders":
-        return cls(mailer.MailSettings.from_config(config), config["SAVEFLOW_WEBHOOK_TIMEOUT"])
+        return cls(
+            mailer.MailSettings.from_config(config),
+            config["SAVEFLOW_WEBHOOK_TIMEOUT"],
+            timedelta(seconds=config["SAVEFLOW_DELIVERY_LEASE_SECONDS"]),
+        )
 
 
 def _timed(outcome: Outcome, started: float) -> Outcome:

@@ -35,7 +35,7 @@ def drain(senders: Senders, name: str, batch: int = 20, now=utcnow) -> Tally:
     """Deliver everything due now, batch by batch, and return what became of it."""
     tally = Tally()
     while True:
-        claimed = outbox.claim(now(), batch)
+        claimed = outbox.claim(now(), batch, senders.lease)
         if not claimed:
             return tally
         for delivery in claimed:
