@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment
 
+from saveflow.i18n import SUPPORTED as LOCALES
 from saveflow.messaging.email_copy import COPY
 from saveflow.offers.types.base import readable_plan
 from saveflow.reasons.taxonomy import CATEGORIES
 from saveflow.reports.money import money
 from saveflow.widget.copy import STRINGS as WIDGET
 
-LOCALES = ("en", "zh-Hans", "zh-Hant")
 KINDS = ("cancel_receipt", "offer_accepted", "cs_alert", "payment_recovery")
 _FIELD = re.compile(r"\{(\w+)\}")
 # The widget's line of terms for the offer types that have terms.
@@ -32,11 +32,14 @@ _TERMS = {
 
 def fill(text: str, **fields) -> str:
     """Fill a line of copy's `{name}` fields; one not given is left out."""
-    return _FIELD.sub(lambda m: str(fields.get(m.group(1)) or ""), text)
+    return _FIELD.sub(
+        lambda m: "" if fields.get(m.group(1)) is None else str(fields[m.group(1)]), text
+    )
 
 
 def written_date(value: str | None, locale: str, timezone: str = "UTC") -> str | None:
-    """Write an ISO date or timestamp as a date a reader of `locale` knows (`5 March` style)."""
+    """Write an ISO date, or a timestamp's day in `timezone`, as the locale writes dates:
+    `May 15, 2025`, `2025年5月15日`."""
     if not value:
         return None
     try:
@@ -44,7 +47,7 @@ def written_date(value: str | None, locale: str, timezone: str = "UTC") -> str |
     except ValueError:
         return None
     day: date = moment.date()
-    if moment.tzinfo is not None and "T" in value:
+    if moment.tzinfo is not None:
         try:
             day = moment.astimezone(ZoneInfo(timezone)).date()
         except ZoneInfoNotFoundError:

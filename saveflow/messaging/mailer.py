@@ -113,6 +113,7 @@ def send_email(
     try:
         body = mail_body(payload, to, sender, sender_name, delivery_id, kind)
         client = SendGridAPIClient(settings.api_key, host=settings.host or SENDGRID)
+        # The SDK's `send()` takes no timeout; its fluent client, which `send()` calls, does.
         response = client.client.mail.send.post(request_body=body, timeout=settings.timeout)
     except ApiKeyIncludedException:
         error = "The message looks like it contains a SendGrid API key; it was not sent."
