@@ -90,6 +90,15 @@ class Config:
     SAVEFLOW_WEBHOOK_TOLERANCE = int(os.environ.get("SAVEFLOW_WEBHOOK_TOLERANCE", 300))
     # Largest webhook body in bytes: Stripe's events outgrow the API's body limit.
     SAVEFLOW_WEBHOOK_MAX_BODY = int(os.environ.get("SAVEFLOW_WEBHOOK_MAX_BODY", 512 * 1024))
+    # Email goes through SendGrid when a key is set; without one, messages go to the log
+    # backend and stay readable in the admin from their outbox rows.
+    SENDGRID_API_KEY = os.environ.get("SENDGRID_API_KEY") or None
+    # Another base URL for every SendGrid call (a fake in tests, a regional host).
+    SENDGRID_HOST = os.environ.get("SENDGRID_HOST") or None
+    # The deployment's sender address, for apps that do not set their own.
+    SAVEFLOW_EMAIL_FROM = os.environ.get("SAVEFLOW_EMAIL_FROM") or None
+    # Seconds one SendGrid call may take; a hung server then fails fast and is retried later.
+    SAVEFLOW_MAIL_TIMEOUT = float(os.environ.get("SAVEFLOW_MAIL_TIMEOUT", 10))
     # A save still on after V days is confirmed; one cancelled within W days is a boomerang.
     SAVEFLOW_SAVE_CONFIRM_DAYS = int(os.environ.get("SAVEFLOW_SAVE_CONFIRM_DAYS", 30))
     SAVEFLOW_BOOMERANG_DAYS = int(os.environ.get("SAVEFLOW_BOOMERANG_DAYS", 90))

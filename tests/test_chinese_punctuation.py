@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from saveflow.messaging.email_copy import COPY as EMAIL_COPY
 from saveflow.offers.catalog import DEFAULT_OFFERS
 from saveflow.reasons.taxonomy import CATEGORIES, SURVEY_QUESTION
 from saveflow.sessions.present import RECOVERY_COPY
@@ -21,6 +22,11 @@ def chinese_strings():
         yield f"survey question {locale}", SURVEY_QUESTION[locale]
         for category in CATEGORIES.values():
             yield f"reason {category.key} {locale}", category.labels[locale]
+        for key, text in EMAIL_COPY[locale].items():
+            texts = text.values() if isinstance(text, dict) else [text]
+            for one in texts:
+                if isinstance(one, str):
+                    yield f"email {locale} {key}", one
         for offer in DEFAULT_OFFERS:
             for field, text in offer["copy"][locale].items():
                 yield f"offer {offer['key']} {field} {locale}", text

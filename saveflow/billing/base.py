@@ -42,6 +42,9 @@ class BillingProvider(Protocol):
     ) -> Effect:
         """Cancel the subscription at period end (or now) exactly once per idempotency key."""
 
+    def customer_email(self, customer: str) -> str | None:
+        """Return the customer's email address as billing knows it, or None if it knows none."""
+
 
 # A provider is made for one connection (None: a provider that needs no keys).
 Factory = Callable[[Connection | None, BillingSettings], BillingProvider]

@@ -48,6 +48,10 @@ class NoneProvider:
             },
         )
 
+    def customer_email(self, customer: str) -> str | None:
+        # Without billing, the address can only come from the token's signed `email` claim.
+        return None
+
 
 _NONE = NoneProvider()
 register("none", lambda _connection, _settings: _NONE)

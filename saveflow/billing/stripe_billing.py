@@ -240,6 +240,18 @@ class StripeBilling:
             },
         )
 
+    def customer_email(self, customer: str) -> str | None:
+        """Return the customer's address in Stripe; None if it has none, was deleted or is unknown."""
+        with StripeCall("read the customer's email address"):
+            try:
+                found = self.client.v1.customers.retrieve(customer).to_dict()
+            except stripe.InvalidRequestError as error:
+                if error.http_status != 404:
+                    raise
+                return None
+        email = None if found.get("deleted") else found.get("email")
+        return (email.strip() or None) if isinstance(email, str) else None
+
 
 def check_key(secret_key: str, settings: BillingSettings) -> None:
     """Make one harmless read with a key, so a wrong key is found when connecting, not later."""

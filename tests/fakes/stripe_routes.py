@@ -13,6 +13,7 @@ from tests.fakes.stripe_subscriptions import create_subscription, render
 ENDPOINTS = {
     ("POST", "/v1/customers"): lambda s, p: s.create_customer(p),
     ("GET", "/v1/customers/<i>"): lambda s, p, i: s.get("customers", "customer", i),
+    ("DELETE", "/v1/customers/<i>"): lambda s, p, i: changes.delete_customer(s, i, p),
     ("POST", "/v1/products"): lambda s, p: s.create_product(p),
     ("GET", "/v1/products/<i>"): lambda s, p, i: s.get("products", "product", i),
     ("POST", "/v1/prices"): lambda s, p: render_price(create_price(s, p)),

@@ -177,6 +177,20 @@ def cancel_subscription(store, sub_id, params):
     return sub
 
 
+def delete_customer(store, customer_id, params):
+    """DELETE /v1/customers/{id}: cancel its subscriptions now and leave only a deleted stub,
+    which is what reading the customer returns from then on, as in Stripe."""
+    allow(params, set())
+    customer = store.get("customers", "customer", customer_id)
+    if customer.get("deleted"):
+        raise missing("customer", customer_id)
+    for sub in store.subscriptions.values():
+        if sub["customer"] == customer_id and sub["status"] != "canceled":
+            cancel_subscription(store, sub["id"], {})
+    store.customers[customer_id] = {"id": customer_id, "object": "customer", "deleted": True}
+    return store.customers[customer_id]
+
+
 def set_status(store, sub_id, status):
     """Force a status, as a failed payment or a dunning rule would."""
     sub = subscription(store, sub_id)
