@@ -15,6 +15,7 @@ from saveflow.messaging.alerts import matching_triggers
 from saveflow.messaging.emails import render_email
 from saveflow.messaging.publish import publish
 from saveflow.messaging.settings import message_settings
+from saveflow.rollups.ledger import timezone_of
 
 CUSTOMER_EMAILS = {"cancelled": "cancel_receipt", "saved": "offer_accepted"}
 
@@ -69,8 +70,13 @@ def _alert_facts(session, data: dict) -> dict:
     }
 
 
+def _common(app: App) -> dict:
+    """Return what every email of an app says: its name, and the zone its dates are written in."""
+    return {"app_name": app.name, "timezone": timezone_of(app.settings).key}
+
+
 def _customer_email(app: App, session, kind: str, data: dict, now: datetime) -> None:
-    context = {"app_name": app.name, "session": data, "offer": data.get("offer")}
+    context = {**_common(app), "session": data, "offer": data.get("offer")}
     payload = render_email(current_app.jinja_env, kind, session.locale, context)
     outbox.enqueue(
         app.id,
@@ -105,7 +111,7 @@ def session_decided(app: App, session, now: datetime) -> None:
         current_app.jinja_env,
         "cs_alert",
         settings.alert_locale,
-        {"app_name": app.name, "session": alert, "offer": data.get("offer")},
+        {**_common(app), "session": alert, "offer": data.get("offer")},
     )
     for recipient in settings.alert_recipients:
         outbox.enqueue(
@@ -128,7 +134,7 @@ def payment_recovery(app: App, values: dict, now: datetime) -> None:
     if not url or not message_settings(app.settings).customer_emails:
         return
     context = {
-        "app_name": app.name,
+        **_common(app),
         "session": {
             "session_id": values["id"],
             "customer": values["customer"],

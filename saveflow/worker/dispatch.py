@@ -32,7 +32,7 @@ class Senders:
     @classmethod
     def from_config(cls, config) -> "Senders":
         return cls(
-            mailer.MailSettings.from_config(config),
+            mailer.mail_settings(config),
             config["SAVEFLOW_WEBHOOK_TIMEOUT"],
             timedelta(seconds=config["SAVEFLOW_DELIVERY_LEASE_SECONDS"]),
         )
@@ -66,8 +66,6 @@ def _email(app: App, delivery: Delivery, senders: Senders) -> Outcome:
         )
     settings = message_settings(app.settings)
     sender = settings.sender_email or senders.mail.default_sender
-    if not senders.mail.api_key:
-        return mailer.log_email(delivery.payload, to, sender, delivery.id)
     return mailer.send_email(
         delivery.payload,
         to,

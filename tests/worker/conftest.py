@@ -4,7 +4,15 @@ import pytest
 
 from saveflow.extensions import db
 from saveflow.messaging.models import WebhookEndpoint
+from tests.fakes.sendgrid_api import FakeSendGrid
 from tests.worker.receiver import Receiver, serve
+
+
+@pytest.fixture
+def sendgrid_fake():
+    """A fake SendGrid API on a loopback port, stopped after the test."""
+    with FakeSendGrid() as fake:
+        yield fake
 
 
 @pytest.fixture

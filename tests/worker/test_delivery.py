@@ -54,15 +54,15 @@ def _deliveries(**where):
 
 
 def test_one_cancel_flow_sends_one_receipt_and_one_signed_event(
-    app, flow, endpoint, receiver, fake_sendgrid
+    app, flow, endpoint, receiver, sendgrid_fake
 ):
-    app.config.update(SENDGRID_API_KEY="SG.test-key", SENDGRID_HOST=fake_sendgrid.url)
+    app.config.update(SENDGRID_API_KEY=sendgrid_fake.api_key, SENDGRID_HOST=sendgrid_fake.url)
     _cancel(flow, email="ada@example.com")
     result = app.test_cli_runner().invoke(args=["saveflow", "worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "Delivered 2" in result.output
 
-    (mail,) = fake_sendgrid.requests
+    (mail,) = sendgrid_fake.requests
     assert mail.path == "/v3/mail/send"
     assert mail.json["personalizations"][0]["to"] == [{"email": "ada@example.com"}]
     (hook,) = receiver.requests
@@ -76,7 +76,7 @@ def test_one_cancel_flow_sends_one_receipt_and_one_signed_event(
     # A second run finds nothing more to send.
     again = app.test_cli_runner().invoke(args=["saveflow", "worker", "--once"])
     assert "Delivered 0" in again.output
-    assert len(fake_sendgrid.requests) == 1 and len(receiver.requests) == 1
+    assert len(sendgrid_fake.requests) == 1 and len(receiver.requests) == 1
 
 
 def test_a_saved_session_sends_completed_and_accepted_events_and_a_confirmation(
