@@ -90,6 +90,8 @@ class Config:
     SAVEFLOW_WEBHOOK_TOLERANCE = int(os.environ.get("SAVEFLOW_WEBHOOK_TOLERANCE", 300))
     # Largest webhook body in bytes: Stripe's events outgrow the API's body limit.
     SAVEFLOW_WEBHOOK_MAX_BODY = int(os.environ.get("SAVEFLOW_WEBHOOK_MAX_BODY", 512 * 1024))
+    # Seconds an outbound webhook receiver may take to answer before the try counts as failed.
+    SAVEFLOW_WEBHOOK_TIMEOUT = float(os.environ.get("SAVEFLOW_WEBHOOK_TIMEOUT", 10))
     # A save still on after V days is confirmed; one cancelled within W days is a boomerang.
     SAVEFLOW_SAVE_CONFIRM_DAYS = int(os.environ.get("SAVEFLOW_SAVE_CONFIRM_DAYS", 30))
     SAVEFLOW_BOOMERANG_DAYS = int(os.environ.get("SAVEFLOW_BOOMERANG_DAYS", 90))
