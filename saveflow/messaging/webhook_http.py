@@ -10,6 +10,7 @@ import time
 from datetime import datetime
 
 import requests
+from requests.exceptions import InvalidSchema, InvalidURL, MissingSchema
 
 from saveflow.db import utcnow
 from saveflow.messaging.outbox import Outcome
@@ -111,7 +112,7 @@ def post_event(
     except requests.Timeout as exc:
         what = "no connection" if isinstance(exc, requests.ConnectTimeout) else "no answer"
         return outcome(False, error=f"{what} within {timeout:g} s")
-    except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema) as exc:
+    except (InvalidURL, InvalidSchema, MissingSchema) as exc:
         return outcome(False, error=_connection_error(exc), permanent=True)
     except requests.RequestException as exc:
         return outcome(False, error=_connection_error(exc))

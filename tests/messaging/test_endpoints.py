@@ -1,5 +1,6 @@
 """Webhook endpoints: addresses, events, secrets at rest, rotation, switching off and removal."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -150,3 +151,25 @@ def test_removing_deletes_an_unused_endpoint_and_keeps_one_with_deliveries(app, 
     [removed] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "webhook.removed"))
     assert removed.data["before"]["url"] == "https://unused.example/"
     assert removed.data["after"] is None
+
+
+def test_a_slack_endpoint_is_queued_alerts_as_slack_messages(app, demo):
+    slack = endpoints.add_endpoint(demo.id, SLACK, "slack")
+    signed = endpoints.add_endpoint(demo.id, "https://a.example/")
+    db.session.commit()
+    data = {"customer": "cus_1", "mrr": 4900, "currency": "usd", "outcome": "cancelled"}
+    assert publish(demo.id, "session.completed", data, NOW, "ses_1") == 1
+    assert publish(demo.id, "session.alert", {**data, "triggers": ["big"]}, NOW, "ses_1") == 2
+    db.session.commit()
+    rows = {
+        (row.endpoint_id, row.event): row.payload["body"]
+        for row in db.session.scalars(select(Delivery))
+    }
+    assert set(rows) == {
+        (signed.id, "session.completed"),
+        (signed.id, "session.alert"),
+        (slack.id, "session.alert"),
+    }
+    message = json.loads(rows[(slack.id, "session.alert")])
+    assert message["text"].startswith("Customer-success alert: cus_1 on — (49.00 USD MRR)")
+    assert json.loads(rows[(signed.id, "session.alert")])["data"]["triggers"] == ["big"]

@@ -113,7 +113,11 @@ def test_a_refused_connection_is_worth_another_try():
     assert outcome.error == "connection refused"
 
 
-def test_an_unusable_address_is_refused_for_good():
-    outcome = _post("ftp://127.0.0.1/hook")
+@pytest.mark.parametrize(
+    "url, problem",
+    [("ftp://127.0.0.1/hook", "InvalidSchema"), ("127.0.0.1/hook", "MissingSchema")],
+)
+def test_an_unusable_address_is_refused_for_good(url, problem):
+    outcome = _post(url)
     assert not outcome.ok and outcome.permanent
-    assert outcome.error.startswith("InvalidSchema: ")
+    assert outcome.error.startswith(f"{problem}: ")
