@@ -17,6 +17,7 @@ from saveflow.apps.models import App
 from saveflow.billing.cli import stripe_cli
 from saveflow.demo.cli import demo_cmd
 from saveflow.extensions import db
+from saveflow.messaging.cli import webhooks_cli
 from saveflow.reports.cli import reports_cli
 from saveflow.saves.cli import validate_saves_cmd
 from saveflow.worker.cli import worker_cmd
@@ -28,6 +29,7 @@ saveflow_cli.add_command(reports_cli)
 saveflow_cli.add_command(api_token_cli)
 saveflow_cli.add_command(demo_cmd)
 saveflow_cli.add_command(worker_cmd)
+saveflow_cli.add_command(webhooks_cli)
 
 DEMO_ORIGINS = ["http://localhost:5001", "http://127.0.0.1:5001"]
 

@@ -99,6 +99,8 @@ class Config:
     SAVEFLOW_EMAIL_FROM = os.environ.get("SAVEFLOW_EMAIL_FROM") or None
     # Seconds one SendGrid call may take; a hung server then fails fast and is retried later.
     SAVEFLOW_MAIL_TIMEOUT = float(os.environ.get("SAVEFLOW_MAIL_TIMEOUT", 10))
+    # Seconds an outbound webhook receiver may take to answer before the try counts as failed.
+    SAVEFLOW_WEBHOOK_TIMEOUT = float(os.environ.get("SAVEFLOW_WEBHOOK_TIMEOUT", 10))
     # A save still on after V days is confirmed; one cancelled within W days is a boomerang.
     SAVEFLOW_SAVE_CONFIRM_DAYS = int(os.environ.get("SAVEFLOW_SAVE_CONFIRM_DAYS", 30))
     SAVEFLOW_BOOMERANG_DAYS = int(os.environ.get("SAVEFLOW_BOOMERANG_DAYS", 90))
