@@ -10,8 +10,9 @@ second copy from the first by its delivery id.
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -64,11 +65,12 @@ def enqueue(
     )
     dialect = db.session.get_bind().dialect.name
     make = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = cast(Table, Delivery.__table__)
     stmt = (
-        make(Delivery.__table__)
+        make(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["app_id", "dedupe_key"])
-        .returning(Delivery.__table__.c.id)
+        .returning(table.c.id)
     )
     return db.session.execute(stmt).first() is not None
 

@@ -1,6 +1,7 @@
 """A webhook receiver on loopback that records what it is sent and answers as told."""
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,6 +26,7 @@ class Answer:
     body: bytes = b"ok"
     headers: dict[str, str] = field(default_factory=dict)
     hang: bool = False  # read the request, then answer nothing until the receiver stops
+    delay: float = 0.0  # seconds to think before answering (a slow receiver)
 
 
 class Receiver:
@@ -49,6 +51,8 @@ class Receiver:
                     Received(self.command, self.path, list(self.headers.items()), body)
                 )
                 answer = receiver._next()
+                if answer.delay:
+                    time.sleep(answer.delay)
                 if answer.hang:
                     receiver.released.wait(30)
                     return

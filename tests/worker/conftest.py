@@ -1,11 +1,12 @@
-"""Fixtures for the worker's tests: a loopback webhook receiver and an endpoint that points at it."""
+"""Fixtures for the worker's tests: a fake SendGrid, and webhook receivers on loopback with an
+endpoint of the demo app pointing at each."""
 
 import pytest
 
 from saveflow.extensions import db
 from saveflow.messaging.models import WebhookEndpoint
 from tests.fakes.sendgrid_api import FakeSendGrid
-from tests.worker.receiver import Receiver, serve
+from tests.messaging.receiver import Answer, Receiver
 
 
 @pytest.fixture
@@ -16,18 +17,19 @@ def sendgrid_fake():
 
 
 @pytest.fixture
-def receiver():
-    found = Receiver()
-    server = serve(found)
-    yield found
-    server.shutdown()
-    server.server_close()
+def receiving(demo):
+    """Return a function that serves a receiver answering `answers` in turn (the last one
+    repeated) and registers a signed-JSON endpoint of the demo app for every event there."""
+    started: list[Receiver] = []
 
+    def serve(*answers: Answer) -> tuple[Receiver, WebhookEndpoint]:
+        receiver = Receiver(*answers)
+        started.append(receiver)
+        endpoint = WebhookEndpoint(app_id=demo.id, url=f"{receiver.url}/hooks", kind="json")
+        db.session.add(endpoint)
+        db.session.commit()
+        return receiver, endpoint
 
-@pytest.fixture
-def endpoint(demo, receiver):
-    """A signed-JSON endpoint of the demo app that receives every event."""
-    row = WebhookEndpoint(app_id=demo.id, url=receiver.url, kind="json")
-    db.session.add(row)
-    db.session.commit()
-    return row
+    yield serve
+    for receiver in started:
+        receiver.stop()
