@@ -21,6 +21,11 @@ NAV = (
     ("Preview", "admin.preview", ()),
     ("Reports", "admin.reports", ("admin.report_digest",)),
     ("Sessions", "admin.sessions", ("admin.session_detail",)),
+    (
+        "Messages",
+        "admin.deliveries",
+        ("admin.delivery_detail", "admin.delivery_retry", "admin.alerts", "admin.alerts_save"),
+    ),
     ("Audit log", "admin.audit_log", ()),
     (
         "Settings",
@@ -106,7 +111,9 @@ def init_app(app: Flask) -> None:
         app_webhooks,
         apps,
         audit,
+        deliveries,
         experiments,
+        messages,
         offers,
         preview,
         reasons,

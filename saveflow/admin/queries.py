@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, select
 from saveflow.admin.session_query import SessionFilters, select_sessions
 from saveflow.apps.models import AuditEntry
 from saveflow.extensions import db
+from saveflow.messaging.models import Delivery, DeliveryAttempt, WebhookEndpoint
 from saveflow.reasons.models import LabelledComment
 from saveflow.sessions.models import Session, SessionEvent
 
@@ -113,3 +114,65 @@ def reason_used(app_id: str, key: str) -> bool:
     """Tell whether any session of the app answered with this reason."""
     found = select(Session.id).where(Session.app_id == app_id, Session.reason_key == key)
     return bool(db.session.scalar(select(found.exists())))
+
+
+def _deliveries(app_id: str, channel: str = "", event: str = "") -> Select:
+    query = select(Delivery).where(Delivery.app_id == app_id)
+    if channel:
+        query = query.where(Delivery.channel == channel)
+    if event:
+        query = query.where(Delivery.event == event)
+    return query
+
+
+def deliveries_page(
+    app_id: str, status: str = "", channel: str = "", event: str = "", page: int = 1
+) -> Page:
+    """Return an app's outbox, newest first, narrowed by status, channel and event."""
+    query = _deliveries(app_id, channel, event)
+    if status:
+        query = query.where(Delivery.status == status)
+    return _page(query.order_by(Delivery.created_at.desc(), Delivery.id.desc()), page)
+
+
+def delivery_counts(app_id: str, channel: str = "", event: str = "") -> dict[str, int]:
+    """Return how many of the app's messages are in each status (under the same filters)."""
+    query = _deliveries(app_id, channel, event).subquery()
+    rows = db.session.execute(select(query.c.status, func.count()).group_by(query.c.status))
+    return {status: count for status, count in rows.tuples()}
+
+
+def endpoints_of(app_id: str) -> dict[str, WebhookEndpoint]:
+    """Return an app's webhook endpoints by id, removed or not (an app has a handful)."""
+    rows = db.session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.app_id == app_id))
+    return {row.id: row for row in rows}
+
+
+def delivery_with_attempts(
+    app_id: str, delivery_id: str
+) -> tuple[Delivery, list[DeliveryAttempt]] | None:
+    """Return one of an app's messages and its attempts, oldest first, or None."""
+    found = db.session.scalar(
+        select(Delivery).where(Delivery.app_id == app_id, Delivery.id == delivery_id)
+    )
+    if found is None:
+        return None
+    attempts = db.session.scalars(
+        select(DeliveryAttempt)
+        .where(DeliveryAttempt.delivery_id == delivery_id)
+        .order_by(DeliveryAttempt.at, DeliveryAttempt.id)
+    )
+    return found, list(attempts)
+
+
+def session_currencies(app_id: str, limit: int = 12) -> list[str]:
+    """Return the currencies of an app's sessions, the most used first."""
+    count = func.count().label("n")
+    rows = db.session.execute(
+        select(Session.currency, count)
+        .where(Session.app_id == app_id, Session.currency.is_not(None))
+        .group_by(Session.currency)
+        .order_by(count.desc(), Session.currency)
+        .limit(limit)
+    )
+    return [currency.lower() for currency, _n in rows.tuples() if currency]

@@ -3,9 +3,12 @@
 Kept in `App.settings["messages"]`; the admin edits them (saveflow.admin.messages).
 """
 
+import re
 from dataclasses import dataclass, field
 
 DEFAULT_SENDER = "no-reply@saveflow.invalid"
+# One @, no spaces, a dot in the domain: enough to tell an address from a mistake.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -29,3 +32,20 @@ def message_settings(settings: dict | None) -> MessageSettings:
         alert_locale=raw.get("alert_locale") or "en",
         alert_triggers=tuple(raw.get("alert_triggers") or ()),
     )
+
+
+def settings_json(settings: MessageSettings) -> dict:
+    """Return message settings as `App.settings["messages"]` keeps them."""
+    return {
+        "sender_email": settings.sender_email,
+        "sender_name": settings.sender_name,
+        "customer_emails": settings.customer_emails,
+        "alert_recipients": list(settings.alert_recipients),
+        "alert_locale": settings.alert_locale,
+        "alert_triggers": list(settings.alert_triggers),
+    }
+
+
+def looks_like_email(value: str) -> bool:
+    """Say whether a trimmed value reads as an email address."""
+    return len(value) <= 320 and bool(_EMAIL.fullmatch(value))

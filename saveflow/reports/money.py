@@ -4,6 +4,7 @@ The admin, the reports pages and the finance digest all write figures with these
 reads the same wherever finance meets it.
 """
 
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from saveflow.revenue import round_minor
@@ -56,6 +57,24 @@ def percent(share: Fraction | float | None, places: int = 1) -> str:
 def major(minor: int | Fraction, currency: str) -> Fraction:
     """Return an amount in minor units in the currency's main unit (cents to dollars)."""
     return Fraction(minor) if currency.lower() in ZERO_DECIMAL else Fraction(minor) / 100
+
+
+def to_minor(typed: str, currency: str) -> int:
+    """Return an amount typed in the currency's main unit (`1,250.50` dollars) in minor units.
+
+    ValueError when it is not a number, or has finer parts than the currency (cents of a yen).
+    """
+    try:
+        amount = Decimal(typed.strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"{typed!r} is not an amount") from None
+    if not amount.is_finite():
+        raise ValueError(f"{typed!r} is not an amount")
+    minor = amount if currency.lower() in ZERO_DECIMAL else amount * 100
+    if minor != minor.to_integral_value():
+        places = "whole numbers" if currency.lower() in ZERO_DECIMAL else "to the cent"
+        raise ValueError(f"{currency.upper()} amounts are {places}")
+    return int(minor)
 
 
 def compact(minor: int | float | Fraction, currency: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from saveflow.extensions import db
+from saveflow.messaging import outbox
 from saveflow.offers import service as offers
 from saveflow.reasons.models import Reason
 from saveflow.reports.digest import store
@@ -20,6 +21,26 @@ from tests.conftest import FlowActions
 ROLES = ("admin", "editor", "finance", "viewer")
 # Pages that need no app in the URL.
 GLOBAL_PAGES = {"admin.login", "admin.dashboard", "admin.app_new", "admin.api_tokens_page"}
+
+
+def _delivery(demo, session_id) -> str:
+    """Queue one email of the session, so the delivery's page is walked rather than 404."""
+    delivery_id = outbox.new_delivery_id()
+    email = {"subject": "Cancelled", "html": "<p>Cancelled</p>", "text": "Cancelled"}
+    now = datetime.now(UTC)
+    outbox.enqueue(
+        demo.id,
+        "email",
+        "cancel_receipt",
+        delivery_id,
+        email,
+        now,
+        session_id=session_id,
+        delivery_id=delivery_id,
+        recipient="ada@customer.example",
+    )
+    db.session.commit()
+    return delivery_id
 
 
 def _values(demo, session_id, month="2026-03") -> dict[str, str]:
@@ -35,6 +56,7 @@ def _values(demo, session_id, month="2026-03") -> dict[str, str]:
         "number": str(offers.published(demo.id).version),
         "version": str(offers.published(demo.id).version),
         "month": month,
+        "delivery_id": _delivery(demo, session_id),
     }
 
 
