@@ -35,7 +35,8 @@ Choices = dict[str, list[tuple[str, str]]]
 
 def _offer_type_label(type_name: str, offers: list[str]) -> str:
     label = TYPE_LABELS.get(type_name, (type_name, ""))[0]
-    return f"{label} ({', '.join(offers)})" if offers else label
+    named = [key for key in offers if key != type_name]  # "Concierge (concierge)" says nothing
+    return f"{label} ({', '.join(named)})" if named else label
 
 
 def trigger_choices(app_id: str, stored: list[dict]) -> Choices:

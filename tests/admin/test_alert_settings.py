@@ -89,8 +89,8 @@ def test_the_settings_round_trip(demo, client, editor):
     assert 'value="500"' in html and 'value="USD"' in html
     assert 'value="60000"' in html and 'value="JPY"' in html
     assert "When MRR at least 500.00 USD or 60,000 JPY · Influenceable reason · Cancelled" in html
-    assert "When Saved · Concierge or Contact</p>" in html
-    assert "Concierge (concierge)</label>" in html  # the checkbox names the app's offer
+    assert "When Saved · Concierge or Contact</span>" in html
+    assert "Discount (discount_25_3m)</label>" in html  # a checkbox names the app's offers
     assert re.search(
         r'id="triggers-0-influenceable"[^>]*checked|checked[^>]*id="triggers-0-influenceable"', html
     )
