@@ -83,7 +83,7 @@ def trigger_values(trigger: dict | None, currency: str) -> dict[str, Any]:
     trigger = trigger or {}
     rows = [
         {"amount": _major_text(minor, code), "currency": code.upper()}
-        for code, minor in (trigger.get("min_mrr") or {}).items()
+        for code, minor in sorted((trigger.get("min_mrr") or {}).items())
     ]
     return {
         "name": trigger.get("name", ""),
@@ -153,7 +153,7 @@ def describe(trigger: dict, choices: Choices) -> str:
     parts = []
     thresholds = trigger.get("min_mrr") or {}
     if thresholds:
-        amounts = " or ".join(money(minor, code) for code, minor in thresholds.items())
+        amounts = " or ".join(money(minor, code) for code, minor in sorted(thresholds.items()))
         parts.append(f"MRR at least {amounts}")
     if trigger.get("influenceable"):
         parts.append("Influenceable reason")

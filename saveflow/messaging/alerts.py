@@ -50,7 +50,8 @@ def _thresholds(raw: Any, problems: list[str]) -> dict[str, int]:
             problems.append(f"The {code.upper()} threshold must be above zero.")
         else:
             clean[code] = amount
-    return clean
+    # By code, as PostgreSQL's JSONB keeps keys, so every database shows them in one order.
+    return dict(sorted(clean.items()))
 
 
 def _values(name: str, raw: Any, known: Collection[str] | None, problems: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ BIG = {
 CALLS = {"name": "Wants a person", "offer_types": ["concierge", "contact"], "outcomes": ["saved"]}
 STORED_BIG = {
     "name": "Big accounts leaving",
-    "min_mrr": {"usd": 50000, "jpy": 60000},
+    "min_mrr": {"jpy": 60000, "usd": 50000},
     "influenceable": True,
     "categories": ["too_expensive", "missing_feature"],
     "reasons": [],
@@ -88,7 +88,7 @@ def test_the_settings_round_trip(demo, client, editor):
     assert "Email and alert settings saved." in html
     assert 'value="500"' in html and 'value="USD"' in html
     assert 'value="60000"' in html and 'value="JPY"' in html
-    assert "When MRR at least 500.00 USD or 60,000 JPY · Influenceable reason · Cancelled" in html
+    assert "When MRR at least 60,000 JPY or 500.00 USD · Influenceable reason · Cancelled" in html
     assert "When Saved · Concierge or Contact</span>" in html
     assert "Discount (discount_25_3m)</label>" in html  # a checkbox names the app's offers
     assert re.search(

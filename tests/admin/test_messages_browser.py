@@ -141,10 +141,12 @@ def test_the_messages_pages_on_desktop_and_phone(device, chromium, app, client, 
         shot("email")
 
         page.goto(f"{base}/deliveries?channel=email")
-        page.locator("a", has_text="Log only").count()  # the list marks log-backend emails
-        assert page.locator(".badge.dlv-log").count() >= 1
-        page.locator("td a[href*='/deliveries/']").first.click()
-        shot("email-list-detail")
+        alert = page.locator("tr", has_text="Customer-success alert")
+        assert alert.locator(".badge.dlv-log").inner_text() == "Log only"
+        alert.locator("td a[href*='/deliveries/']").click()
+        assert "Not sent to anyone." in page.locator(".notice.warn").inner_text()
+        page.locator("iframe.email-frame").scroll_into_view_if_needed()
+        shot("alert-email-log-backend")
 
         page.goto(f"{base}/alerts")
         shot("alerts")

@@ -107,7 +107,7 @@ def test_normalize_returns_the_stored_shape():
         [
             {
                 "name": "Big accounts",
-                "min_mrr": {"usd": 50000, "eur": 45000},
+                "min_mrr": {"eur": 45000, "usd": 50000},
                 "influenceable": None,
                 "categories": ["too_expensive"],
                 "reasons": ["price"],
@@ -117,6 +117,7 @@ def test_normalize_returns_the_stored_shape():
         ],
         {},
     )
+    assert list(normalize_triggers(raw)[0][0]["min_mrr"]) == ["eur", "usd"]  # by code
     assert normalize_triggers(None) == ([], {})
     assert normalize_triggers([]) == ([], {})
 
