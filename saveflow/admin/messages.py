@@ -87,6 +87,9 @@ def alerts_save(app_id: str):
     triggers, problems = normalize_triggers(raw, known)
     for position, found in problems.items():
         errors.setdefault(cards[position], []).extend(found)
+    for index, entry in enumerate(form.triggers):
+        if entry.errors and index not in errors:  # a field's own check: shown beside it
+            errors[index] = ["Correct the fields marked below."]
     if not valid or errors:
         return _page(app, form, choices, currencies, errors, 400)
     before = settings_json(message_settings(app.settings))

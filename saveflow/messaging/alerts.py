@@ -46,8 +46,10 @@ def _thresholds(raw: Any, problems: list[str]) -> dict[str, int]:
             problems.append(f"{code.upper()} has two thresholds.")
         elif isinstance(amount, bool) or not isinstance(amount, int):
             problems.append(f"The {code.upper()} threshold must be a whole number of minor units.")
-        elif not 0 < amount <= MRR_LIMIT:
+        elif amount <= 0:
             problems.append(f"The {code.upper()} threshold must be above zero.")
+        elif amount > MRR_LIMIT:
+            problems.append(f"The {code.upper()} threshold is above any MRR.")
         else:
             clean[code] = amount
     # By code, as PostgreSQL's JSONB keeps keys, so every database shows them in one order.

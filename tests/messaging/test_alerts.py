@@ -150,6 +150,7 @@ def test_normalize_returns_the_stored_shape():
             "The USD threshold must be a whole number of minor units.",
         ),
         ({"name": "A", "min_mrr": {"usd": 0}}, "The USD threshold must be above zero."),
+        ({"name": "A", "min_mrr": {"usd": 10**13}}, "The USD threshold is above any MRR."),
         ({"name": "A", "reasons": "price"}, "Reasons must be a list of keys."),
         ({"name": "A", "offer_types": ["", "x"]}, "Offer types: '' is not a key."),
         ({"name": "A", "outcomes": ["gone"]}, "Outcomes: no such key 'gone'."),
