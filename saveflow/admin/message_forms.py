@@ -18,7 +18,7 @@ from wtforms.validators import Length, Optional
 from saveflow.admin.app_forms import LOCALE_NAMES, MultiCheckboxField
 from saveflow.admin.forms import FilterForm
 from saveflow.i18n import SUPPORTED
-from saveflow.messaging.alerts import NAME_LIMIT, TRIGGER_LIMIT
+from saveflow.messaging.alerts import CURRENCY_LIMIT, NAME_LIMIT, TRIGGER_LIMIT
 from saveflow.messaging.models import EMAIL_KINDS, STATUSES, WEBHOOK_EVENTS
 from saveflow.messaging.settings import looks_like_email
 
@@ -33,7 +33,8 @@ EVENT_LABELS = {
     "session.alert": "session.alert",
 }
 RECIPIENT_LIMIT = 20
-THRESHOLD_ROWS = 10
+# One more than the limit: the blank row for another currency.
+THRESHOLD_ROWS = CURRENCY_LIMIT + 1
 # What a sender's display name may not hold: it goes into an email header.
 _HEADER_UNSAFE = set('\r\n<>"') | {chr(c) for c in range(32)}
 

@@ -17,7 +17,7 @@ from saveflow.admin.trigger_input import (
 )
 from saveflow.apps.models import App
 from saveflow.extensions import db
-from saveflow.messaging.alerts import normalize_triggers
+from saveflow.messaging.alerts import TRIGGER_LIMIT, normalize_triggers
 from saveflow.messaging.settings import DEFAULT_SENDER, message_settings, settings_json
 
 COMMON_CURRENCIES = ("usd", "eur", "gbp", "cny", "jpy", "hkd", "twd", "cad", "aud")
@@ -32,7 +32,7 @@ def _initial(app: App, currency: str) -> dict:
         "alert_recipients": "\n".join(stored.alert_recipients),
         "alert_locale": stored.alert_locale,
         # The saved triggers, then a blank card to add one.
-        "triggers": [trigger_values(t, currency) for t in stored.alert_triggers]
+        "triggers": [trigger_values(t, currency) for t in stored.alert_triggers[:TRIGGER_LIMIT]]
         + [trigger_values(None, currency)],
     }
 
@@ -43,7 +43,7 @@ def _page(app: App, form: MessagesForm, choices, currencies, errors=None, status
         "admin/messages.html",
         app=app,
         form=form,
-        saved_triggers=len(stored.alert_triggers),
+        saved_triggers=min(len(stored.alert_triggers), TRIGGER_LIMIT),
         # In words, as saved: shown until a save is refused (the cards then show what was typed).
         summaries=[] if errors else [describe(t, choices) for t in stored.alert_triggers],
         trigger_errors=errors or {},

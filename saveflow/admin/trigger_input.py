@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from saveflow.admin.offers import TYPE_LABELS
 from saveflow.extensions import db
-from saveflow.messaging.alerts import LIST_CONDITIONS
+from saveflow.messaging.alerts import CURRENCY_LIMIT, LIST_CONDITIONS
 from saveflow.offers.models import Offer
 from saveflow.offers.types import OFFER_TYPES
 from saveflow.reasons.models import Reason
@@ -84,7 +84,7 @@ def trigger_values(trigger: dict | None, currency: str) -> dict[str, Any]:
     rows = [
         {"amount": _major_text(minor, code), "currency": code.upper()}
         for code, minor in sorted((trigger.get("min_mrr") or {}).items())
-    ]
+    ][:CURRENCY_LIMIT]  # a hand-edited trigger may hold more than the form has rows for
     return {
         "name": trigger.get("name", ""),
         "thresholds": [*rows, {"amount": "", "currency": currency.upper()}],

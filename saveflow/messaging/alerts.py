@@ -25,6 +25,7 @@ LIST_CONDITIONS = {
 }
 NAME_LIMIT = 80
 TRIGGER_LIMIT = 50
+CURRENCY_LIMIT = 20
 VALUE_LIMIT = 64
 MRR_LIMIT = 10**12
 
@@ -52,6 +53,8 @@ def _thresholds(raw: Any, problems: list[str]) -> dict[str, int]:
             problems.append(f"The {code.upper()} threshold is above any MRR.")
         else:
             clean[code] = amount
+    if len(clean) > CURRENCY_LIMIT:
+        problems.append(f"Keep to {CURRENCY_LIMIT} currencies.")
     # By code, as PostgreSQL's JSONB keeps keys, so every database shows them in one order.
     return dict(sorted(clean.items()))
 

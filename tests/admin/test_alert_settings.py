@@ -223,3 +223,12 @@ def test_readers_see_the_triggers_without_a_blank_card(demo, client, make_user, 
     assert "Wants a person" in html and "Add a trigger" not in html
     assert 'name="triggers-0-name" type="text" value="Wants a person"' in html
     assert re.search(r'<input[^>]*disabled[^>]*name="triggers-0-name"', html)
+
+
+def test_hand_edited_settings_beyond_the_limits_still_open(demo, client, editor):
+    many = {f"a{chr(97 + a)}{chr(97 + b)}": 100 for a in range(5) for b in range(5)}
+    triggers = [{**STORED_CALLS, "name": f"T{n}", "min_mrr": many} for n in range(60)]
+    demo.settings = {**demo.settings, "messages": {"alert_triggers": triggers}}
+    db.session.commit()
+    html = client.get(f"/admin/apps/{demo.id}/alerts").text
+    assert ">T49</span>" in html and ">T50</span>" not in html

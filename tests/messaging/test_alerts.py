@@ -151,6 +151,13 @@ def test_normalize_returns_the_stored_shape():
         ),
         ({"name": "A", "min_mrr": {"usd": 0}}, "The USD threshold must be above zero."),
         ({"name": "A", "min_mrr": {"usd": 10**13}}, "The USD threshold is above any MRR."),
+        (
+            {
+                "name": "A",
+                "min_mrr": {f"a{chr(97 + a)}{chr(97 + b)}": 1 for a in range(5) for b in range(5)},
+            },
+            "Keep to 20 currencies.",
+        ),
         ({"name": "A", "reasons": "price"}, "Reasons must be a list of keys."),
         ({"name": "A", "offer_types": ["", "x"]}, "Offer types: '' is not a key."),
         ({"name": "A", "outcomes": ["gone"]}, "Outcomes: no such key 'gone'."),
