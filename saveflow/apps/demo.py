@@ -5,8 +5,28 @@ from sqlalchemy import select
 from saveflow.apps.models import App
 from saveflow.extensions import db
 
-# Set only by `flask saveflow init` under SAVEFLOW_DEMO; no API or page writes this key.
-DEMO_SETTINGS = {"demo": True}
+# Set only by `flask saveflow init` under SAVEFLOW_DEMO; no API or page writes the "demo" key.
+# The demo app also starts with alert triggers, so a cancel on /demo shows customer success's
+# alert on the Messages page (emails go to the log backend unless SendGrid is configured).
+DEMO_SETTINGS = {
+    "demo": True,
+    "messages": {
+        "sender_email": "billing@demo-app.example",
+        "sender_name": "Demo app",
+        "customer_emails": True,
+        "alert_recipients": ["success@demo-app.example"],
+        "alert_locale": "en",
+        "alert_triggers": [
+            {
+                "name": "Valuable and influenceable",
+                "min_mrr": {"eur": 3500, "gbp": 3000, "usd": 4000},
+                "influenceable": True,
+                "outcomes": ["cancelled", "abandoned"],
+            },
+            {"name": "Asked for a person", "offer_types": ["concierge", "contact"]},
+        ],
+    },
+}
 
 # The demo host's subscription as its billing describes it: a price id the customer never sees,
 # and the plan's name, which the widget shows.

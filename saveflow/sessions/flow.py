@@ -4,7 +4,6 @@ Steps: payment_recovery → survey → offers → confirm → done. Terminal out
 `saveflow.sessions.outcomes`. Functions take plain values and leave committing to the caller.
 """
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TypeGuard
@@ -19,6 +18,7 @@ from saveflow.domain_errors import Invalid, NotFound, SessionConflict
 from saveflow.extensions import db
 from saveflow.i18n import choose_locale
 from saveflow.messaging import notify
+from saveflow.messaging.settings import looks_like_email
 from saveflow.offers.rules import (
     CompiledRuleSet,
     Context,
@@ -39,8 +39,6 @@ from saveflow.sessions.state import answer_payload
 # Billing states that send the customer to payment recovery before the survey.
 PAST_DUE = frozenset({"past_due", "unpaid", "incomplete"})
 ENDED = frozenset({"canceled", "incomplete_expired"})
-# One @, no spaces, a dot in the domain: enough to tell an address from a mistake.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def conflict(message: str) -> SessionConflict:
@@ -59,9 +57,7 @@ def email_claim(claims: dict) -> str | None:
     if not isinstance(value, str):
         return None
     value = value.strip()
-    if len(value) > 320 or not _EMAIL.fullmatch(value):
-        return None
-    return value
+    return value if looks_like_email(value) else None
 
 
 def compliance_mode(app: App, country: str | None) -> str:
