@@ -4,11 +4,11 @@ import re
 
 import pytest
 
+from saveflow.flow_copy import STRINGS
 from saveflow.messaging.email_copy import COPY as EMAIL_COPY
 from saveflow.offers.catalog import DEFAULT_OFFERS
 from saveflow.reasons.taxonomy import CATEGORIES, SURVEY_QUESTION
 from saveflow.sessions.present import RECOVERY_COPY
-from saveflow.widget.copy import STRINGS
 
 ZH = ("zh-Hans", "zh-Hant")
 ASCII_MARKS = re.compile(r"[,?!:;()]")

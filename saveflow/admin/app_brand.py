@@ -15,11 +15,11 @@ from saveflow.admin.copy_fields import changed_copy, field_name, grouped_keys, r
 from saveflow.admin.sessions import admin_app
 from saveflow.apps.models import App
 from saveflow.extensions import db
+from saveflow.flow_copy import STRINGS
 from saveflow.i18n import SUPPORTED, pick
 from saveflow.offers.models import Offer
 from saveflow.reasons.models import Reason
 from saveflow.reasons.taxonomy import SURVEY_QUESTION
-from saveflow.widget.copy import STRINGS
 from saveflow.widget.views import DEFAULT_ACCENT, brand
 
 

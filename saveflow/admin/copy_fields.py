@@ -6,8 +6,8 @@ Field names are `copy.<key>.<locale>`; a blank field means "use the default".
 import re
 from collections.abc import Mapping
 
+from saveflow.flow_copy import STRINGS, VARIANTS
 from saveflow.i18n import SUPPORTED
-from saveflow.widget.copy import STRINGS, VARIANTS
 
 MAX_LENGTH = 600
 _FIELD = re.compile(r"\{([a-z_]+)\}")

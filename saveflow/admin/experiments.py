@@ -19,13 +19,13 @@ from saveflow.admin.experiment_forms import (
 from saveflow.admin.report_charts import lift_chart
 from saveflow.admin.sessions import admin_app
 from saveflow.extensions import db
+from saveflow.money import money, percent, points
 from saveflow.offers import experiment_setup as setup
 from saveflow.offers import service
 from saveflow.offers.schemas import validate_rule_set
 from saveflow.reports.experiment_groups import MIN_DECIDED, sessions_per_experiment
 from saveflow.reports.experiment_groups import experiment_results as group_results
 from saveflow.reports.experiments import experiment_lift
-from saveflow.reports.money import money, percent, points
 
 RESULT_MODES = {"live": "Live", "test": "Test", "both": "Live and test"}
 

@@ -20,11 +20,11 @@ from saveflow.admin.offer_input import (
 from saveflow.admin.offer_usage import draft_rules_using, published_rules_using, published_usage
 from saveflow.admin.sessions import admin_app
 from saveflow.extensions import db
+from saveflow.flow_copy import strings_for
 from saveflow.offers import service
 from saveflow.offers.models import Offer
 from saveflow.offers.types import OFFER_TYPES, REGISTRY
 from saveflow.widget import assets
-from saveflow.widget.copy import strings_for
 from saveflow.widget.views import brand
 
 TYPE_LABELS = {

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from saveflow.money import compact, money, percent, points
 from saveflow.reports import chart_rows, charts
 from saveflow.reports.experiments import ExperimentLift
-from saveflow.reports.money import compact, money, percent, points
 from saveflow.reports.overview import Overview
 
 WIDE, NARROW = 560, 320

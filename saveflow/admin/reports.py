@@ -18,11 +18,11 @@ from saveflow.admin.report_forms import Chosen, ReportFilter, chosen
 from saveflow.admin.session_query import NONE
 from saveflow.admin.sessions import admin_app
 from saveflow.extensions import db
+from saveflow.money import money, percent, points
 from saveflow.reasons.models import ReasonCategory
 from saveflow.reports import charts
 from saveflow.reports.digest import latest_digest
 from saveflow.reports.lift import MIN_SAMPLE
-from saveflow.reports.money import money, percent, points
 from saveflow.reports.overview import choices, overview
 from saveflow.rollups.ledger import timezone_of
 

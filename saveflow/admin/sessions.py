@@ -11,7 +11,7 @@ from saveflow.admin.queries import session_with_events, sessions_page
 from saveflow.admin.session_query import NONE, SessionFilters, money_totals
 from saveflow.apps.models import App
 from saveflow.extensions import db
-from saveflow.reports.money import money
+from saveflow.money import money
 from saveflow.saves.ledger import invoices_of
 
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from saveflow.admin.offers import TYPE_LABELS
 from saveflow.extensions import db
 from saveflow.messaging.alerts import CURRENCY_LIMIT, LIST_CONDITIONS
+from saveflow.money import ZERO_DECIMAL, money, to_minor
 from saveflow.offers.models import Offer
 from saveflow.offers.types import OFFER_TYPES
 from saveflow.reasons.models import Reason
 from saveflow.reasons.taxonomy import CATEGORIES
-from saveflow.reports.money import ZERO_DECIMAL, money, to_minor
 from saveflow.sessions.models import OUTCOMES
 
 OUTCOME_LABELS = {

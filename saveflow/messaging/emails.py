@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment
 
+from saveflow.flow_copy import STRINGS as WIDGET
 from saveflow.i18n import SUPPORTED as LOCALES
 from saveflow.messaging.email_copy import COPY
+from saveflow.money import money
 from saveflow.offers.types.base import readable_plan
 from saveflow.reasons.taxonomy import CATEGORIES
-from saveflow.reports.money import money
-from saveflow.widget.copy import STRINGS as WIDGET
 
 KINDS = ("cancel_receipt", "offer_accepted", "cs_alert", "payment_recovery")
 _FIELD = re.compile(r"\{(\w+)\}")

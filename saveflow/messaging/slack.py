@@ -6,7 +6,7 @@ holding `<!channel>` must not page a whole channel.
 
 import json
 
-from saveflow.reports.money import money
+from saveflow.money import money
 
 # Slack refuses a header over 150 characters and a text block over 3,000.
 COMMENT_CHARS = 1000

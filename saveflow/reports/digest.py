@@ -14,10 +14,10 @@ from sqlalchemy import select
 from saveflow.accounts.service import members_of
 from saveflow.apps.models import App
 from saveflow.extensions import db
+from saveflow.money import money, percent, points, signed_percent
 from saveflow.reports.experiments import ExperimentLift, lifts
 from saveflow.reports.export import saved_revenue_report, to_csv
 from saveflow.reports.models import FinanceDigest
-from saveflow.reports.money import money, percent, points, signed_percent
 from saveflow.reports.months import add_months
 from saveflow.reports.saved_revenue import ReportQuery, rows
 from saveflow.rollups.ledger import timezone_of

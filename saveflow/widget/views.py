@@ -7,8 +7,8 @@ from flask import url_for as flask_url_for
 
 from saveflow.apps.models import App
 from saveflow.extensions import db
+from saveflow.flow_copy import strings_for
 from saveflow.widget import assets
-from saveflow.widget.copy import strings_for
 
 bp = Blueprint("widget", __name__)
 

@@ -7,7 +7,7 @@ import pytest
 
 from saveflow.apps.models import App
 from saveflow.extensions import db
-from saveflow.widget.copy import STRINGS, strings_for
+from saveflow.flow_copy import STRINGS, strings_for
 from tests.admin.settings_helpers import audit_entries, fresh, post
 
 

@@ -3,9 +3,9 @@
 from datetime import UTC, datetime, timedelta
 
 from saveflow.extensions import db
+from saveflow.money import points
 from saveflow.offers import experiment_setup as setup
 from saveflow.reports.lift import difference_interval
-from saveflow.reports.money import points
 from tests.admin.conftest import sign_in_as
 from tests.admin.test_experiments import EXPERIMENT, RULE
 from tests.reports.factory import decided, rebuild

@@ -2,7 +2,7 @@
 
 import pytest
 
-from saveflow.reports.money import to_minor
+from saveflow.money import to_minor
 
 
 @pytest.mark.parametrize(

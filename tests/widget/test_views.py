@@ -4,8 +4,8 @@ import json
 import re
 
 from saveflow.extensions import db
+from saveflow.flow_copy import STRINGS, strings_for
 from saveflow.widget import assets
-from saveflow.widget.copy import STRINGS, strings_for
 from tests.conftest import ORIGIN
 
 

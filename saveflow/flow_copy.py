@@ -1,4 +1,5 @@
-"""The widget's interface strings in every supported locale, with per-app overrides.
+"""The cancel flow's words in every supported locale, as the widget shows them and its emails
+repeat them, with per-app overrides.
 
 Apps override any key per locale in `settings["copy"]`, e.g.
 `{"confirm_heading": {"en": "Leaving us, {first_name}?"}}`; `{first_name}` and `{company}` are
