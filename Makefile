@@ -29,13 +29,13 @@ run: install
 	SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow init
 	SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow demo
 	@SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow demo-admin --url http://127.0.0.1:$(PORT)
-	@SAVEFLOW_DEMO=1 $(BIN)/flask --app wsgi saveflow reports digest
+	@SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/flask --app wsgi saveflow reports digest
 	@echo "Demo: open http://127.0.0.1:$(PORT)/demo (the host page on :5001 embeds the widget)"
 	SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:5001 \
 	  --workers 1 'saveflow.widget.demo_host:create_from_env()' & demo=$$!; \
 	SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/flask --app wsgi saveflow worker & worker=$$!; \
 	trap 'kill $$demo $$worker 2>/dev/null' EXIT INT TERM; \
-	SAVEFLOW_DEMO=1 $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
+	SAVEFLOW_DEMO=1 SAVEFLOW_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 	  --access-logfile - wsgi:app
 
 ## Install everything (PostgreSQL too, if missing) and run lint plus the suite on SQLite and PostgreSQL

@@ -39,6 +39,8 @@ def demo_token(app_id: str, secret: str, customer: str, status: str, billing_url
         "mode": "live",
         "exp": int(time.time()) + 600,
         "snapshot": snapshot,
+        # Where the receipt goes (the log backend, unless SendGrid is configured).
+        "email": f"{customer.removeprefix('cus_')}@customers.demo-app.example",
     }
     return sign(secret, claims)
 
