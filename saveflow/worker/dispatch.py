@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
 from saveflow.apps.models import App
 from saveflow.domain_errors import BillingFailed
@@ -77,8 +78,9 @@ def _email(app: App, delivery: Delivery, senders: Senders) -> Outcome:
     )
 
 
-def _webhook(delivery: Delivery, senders: Senders, now) -> Outcome:
-    endpoint = db.session.get(WebhookEndpoint, delivery.endpoint_id)
+def _webhook(
+    delivery: Delivery, endpoint: WebhookEndpoint | None, senders: Senders, now
+) -> Outcome:
     if endpoint is None or not endpoint.active:
         return Outcome(ok=False, backend="http", skipped=True, error="the endpoint is disabled")
     return webhook_http.post_event(
@@ -93,15 +95,37 @@ def _webhook(delivery: Delivery, senders: Senders, now) -> Outcome:
     )
 
 
-def deliver(delivery: Delivery, senders: Senders, now) -> Outcome:
+@dataclass(frozen=True)
+class Targets:
+    """The apps and endpoints a batch of deliveries needs, read in two queries."""
+
+    apps: dict[str, App]
+    endpoints: dict[str, WebhookEndpoint]
+
+    @classmethod
+    def of(cls, deliveries: list[Delivery]) -> "Targets":
+        app_ids = {d.app_id for d in deliveries}
+        endpoint_ids = {d.endpoint_id for d in deliveries if d.endpoint_id}
+        apps = db.session.scalars(select(App).where(App.id.in_(app_ids))).all()
+        endpoints = (
+            db.session.scalars(
+                select(WebhookEndpoint).where(WebhookEndpoint.id.in_(endpoint_ids))
+            ).all()
+            if endpoint_ids
+            else []
+        )
+        return cls({a.id: a for a in apps}, {e.id: e for e in endpoints})
+
+
+def deliver(delivery: Delivery, targets: Targets, senders: Senders, now) -> Outcome:
     """Send one delivery once; never raises for the other side's failures."""
     started = time.monotonic()
-    app = db.session.get(App, delivery.app_id)
-    assert app is not None  # an app is never deleted while it has messages
+    app = targets.apps[delivery.app_id]  # an app is never deleted while it has messages
     if delivery.channel == "email":
         outcome = _email(app, delivery, senders)
     else:
-        outcome = _webhook(delivery, senders, now)
+        endpoint = targets.endpoints.get(delivery.endpoint_id or "")
+        outcome = _webhook(delivery, endpoint, senders, now)
     return _timed(outcome, started)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from saveflow.db import utcnow
 from saveflow.messaging import outbox
-from saveflow.worker.dispatch import Senders, deliver
+from saveflow.worker.dispatch import Senders, Targets, deliver
 from saveflow.worker.jobs import run_due_jobs
 
 
@@ -38,8 +38,9 @@ def drain(senders: Senders, name: str, batch: int = 20, now=utcnow) -> Tally:
         claimed = outbox.claim(now(), batch, senders.lease)
         if not claimed:
             return tally
+        targets = Targets.of(claimed)
         for delivery in claimed:
-            outcome = deliver(delivery, senders, now())
+            outcome = deliver(delivery, targets, senders, now())
             tally.add(outbox.settle(delivery, outcome, now(), name))
 
 
