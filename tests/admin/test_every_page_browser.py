@@ -6,16 +6,14 @@ A full-page screenshot of each page at both sizes lands in test-artifacts/admin/
 """
 
 import re
-from pathlib import Path
 
 from saveflow.extensions import db
+from tests.admin.browser import ARTIFACTS, VIEWPORTS, admin_browser
 from tests.admin.conftest import browser_sign_in
-from tests.admin.test_browser import VIEWPORTS, WIDER_THAN_SCREEN
 from tests.admin.test_every_page import _admin_pages, _values
 from tests.conftest import FlowActions
-from tests.widget.conftest import Server
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin" / "every"
+SHOTS = ARTIFACTS / "every"
 
 # Number the visible controls a keyboard user must be able to reach; a radio group is one stop.
 MARK_CONTROLS = """
@@ -60,28 +58,23 @@ def test_every_admin_page_by_keyboard_and_on_a_phone(chromium, app, client, demo
     ]
     make_user("ada@team.example", "admin", None)
     db.session.rollback()
-    server = Server(lambda _url: app)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    try:
-        for device, (width, height) in VIEWPORTS.items():
-            context = chromium.new_context(viewport={"width": width, "height": height})
-            page = context.new_page()
-            page.goto(f"{server.url}/admin/login")
+    for device in VIEWPORTS:
+        with admin_browser(chromium, app, device, SHOTS) as b:
+            page = b.page
+            page.goto(f"{b.url}/admin/login")
             browser_sign_in(page, "ada@team.example")
             page.wait_for_url("**/admin/")
             for url in pages:
-                response = page.goto(server.url + url)
+                response = page.goto(b.url + url)
                 if response is None or response.headers.get("content-type", "").find("html") < 0:
                     continue
                 assert response.status < 500, url
-                page.screenshot(path=str(ARTIFACTS / f"{device}-{_slug(url)}.png"), full_page=True)
+                page.screenshot(path=str(SHOTS / f"{device}-{_slug(url)}.png"), full_page=True)
                 if device == "phone":
-                    wide = page.evaluate(WIDER_THAN_SCREEN)
-                    if page.evaluate("document.documentElement.scrollWidth > innerWidth"):
-                        wide = wide or ["the page"]
+                    wide = b.overflow(whole_page=True)
                     if wide:
-                        problems.append(f"{url} scrolls sideways at {width}px: {wide}")
+                        problems.append(f"{url} scrolls sideways at {b.width}px: {wide}")
                     continue
                 controls = page.evaluate(MARK_CONTROLS)
                 reached = set()
@@ -102,8 +95,5 @@ def test_every_admin_page_by_keyboard_and_on_a_phone(chromium, app, client, demo
                         sorted(unreached)[:5],
                     )
                     problems.append(f"{url}: the keyboard never reaches {names}")
-            context.close()
-    finally:
-        server.stop()
     assert not problems, "\n".join(problems)
     assert len(pages) >= 4

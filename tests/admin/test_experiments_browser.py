@@ -2,18 +2,14 @@
 opens its results, then runs the simulator; screenshots at desktop and phone size."""
 
 from copy import deepcopy
-from pathlib import Path
 
 import pytest
 
 from saveflow.extensions import db
 from saveflow.offers import service
+from tests.admin.browser import VIEWPORTS, admin_browser
 from tests.admin.conftest import browser_sign_in
-from tests.admin.test_browser import VIEWPORTS, WIDER_THAN_SCREEN
 from tests.conftest import FlowActions
-from tests.widget.conftest import Server
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin"
 
 
 def _history(client, demo, count=6):
@@ -33,23 +29,12 @@ def test_editor_starts_an_experiment_and_simulates(device, chromium, app, client
     _history(client, demo)
     make_user("ed@team.example", "editor", demo.id)
     db.session.rollback()
-    server = Server(lambda _url: app)
-    width, height = VIEWPORTS[device]
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    def shot(name):
-        page.screenshot(path=str(ARTIFACTS / f"{device}-{name}.png"), full_page=True)
-        assert page.locator("h1").count() == 1
-        wide = page.evaluate(WIDER_THAN_SCREEN)
-        assert not wide, f"{name} scrolls sideways at {width}px: {wide}"
-
-    try:
-        page.goto(f"{server.url}/admin/apps/{demo.id}/experiments")
+    with admin_browser(chromium, app, device) as b:
+        page = b.page
+        page.goto(f"{b.url}/admin/apps/{demo.id}/experiments")
         browser_sign_in(page, "ed@team.example")
         page.wait_for_url("**/experiments")
-        shot("experiments-empty")
+        b.shot("experiments-empty")
         page.get_by_role("link", name="Too expensive").click()
         page.wait_for_url("**/experiments/too_expensive")
         assert "Starting publishes" in page.content()
@@ -61,14 +46,14 @@ def test_editor_starts_an_experiment_and_simulates(device, chromium, app, client
         page.get_by_role("button", name="Add a variant").click()
         assert page.locator("fieldset.variant").count() == 4
         assert page.evaluate("document.activeElement.name") == "variants-3-name"
-        shot("experiment-form")
+        b.shot("experiment-form")
         page.get_by_role("button", name="Start experiment").click()
         page.wait_for_url("**/experiments")
         assert "is running on rule too_expensive" in page.content()
         card = page.locator("li.exp", has_text="price-pause")
         assert card.locator(".badge").inner_text() == "Running"
         assert "40%" in card.inner_text()  # (100% − 20%) ÷ 2 each
-        shot("experiments-running")
+        b.shot("experiments-running")
 
         # Customers reach the rule under the experiment.
         for number in range(8):
@@ -84,7 +69,7 @@ def test_editor_starts_an_experiment_and_simulates(device, chromium, app, client
         assert rows.count() == 3  # control, pause, holdout
         counted = sum(int(rows.nth(i).locator("td").first.inner_text()) for i in range(3))
         assert counted == 8
-        shot("experiment-results")
+        b.shot("experiment-results")
 
         draft = deepcopy(service.published(demo.id).document)
         for rule in draft["rules"]:
@@ -92,7 +77,7 @@ def test_editor_starts_an_experiment_and_simulates(device, chromium, app, client
                 rule["offers"] = ["training"]
         service.save_draft(demo.id, draft, "test")
         db.session.commit()
-        page.goto(f"{server.url}/admin/apps/{demo.id}/experiments")
+        page.goto(f"{b.url}/admin/apps/{demo.id}/experiments")
         page.get_by_role("link", name="Simulate the rules").click()
         page.wait_for_url("**/rules/simulate")
         page.get_by_label("Sessions to replay").fill("100")
@@ -107,7 +92,4 @@ def test_editor_starts_an_experiment_and_simulates(device, chromium, app, client
         not_using = page.locator(".sim-table tbody tr", has_text="Not using")
         assert not_using.count() == 3
         assert page.locator(".sim-table tbody tr.changed", has_text="Not using").count() == 3
-        shot("simulator")
-    finally:
-        context.close()
-        server.stop()
+        b.shot("simulator")

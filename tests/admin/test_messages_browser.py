@@ -13,12 +13,11 @@ from saveflow.extensions import db
 from saveflow.messaging.models import Delivery
 from saveflow.messaging.outbox import Outcome
 from saveflow.messaging.settings import message_settings
+from tests.admin.browser import VIEWPORTS, admin_browser
 from tests.admin.conftest import browser_sign_in
 from tests.admin.messages_helpers import attempt, endpoint, queue
 from tests.admin.settings_helpers import fresh
-from tests.admin.test_browser import VIEWPORTS, WIDER_THAN_SCREEN
 from tests.conftest import FlowActions
-from tests.widget.conftest import Server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin" / "messages"
 DAY = timedelta(days=1)
@@ -98,47 +97,34 @@ def test_the_messages_pages_on_desktop_and_phone(device, chromium, app, client, 
     ids = _outbox(client, demo)
     make_user("ed@team.example", "editor", demo.id)
     db.session.rollback()
-    server = Server(lambda _url: app)
-    width, height = VIEWPORTS[device]
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    base = f"{server.url}/admin/apps/{demo.id}"
-
-    def shot(name):
-        page.screenshot(path=str(ARTIFACTS / f"{device}-{name}.png"), full_page=True)
-        assert page.locator("h1").count() == 1, name
-        wide = page.evaluate(WIDER_THAN_SCREEN)
-        assert not wide, f"{name} scrolls sideways at {width}px: {wide}"
-
-    try:
+    with admin_browser(chromium, app, device, ARTIFACTS) as b:
+        page = b.page
+        base = f"{b.url}/admin/apps/{demo.id}"
         page.goto(f"{base}/deliveries")
         browser_sign_in(page, "ed@team.example")
         page.wait_for_url(f"**/admin/apps/{demo.id}/deliveries")
         assert page.get_by_role("link", name="Messages").get_attribute("aria-current") == "page"
-        shot("deliveries")
+        b.shot("deliveries")
 
         page.get_by_role("link", name="1 Dead").click()
         page.wait_for_url("**/deliveries?status=dead")
         page.locator(f'a[href$="/deliveries/{ids["dead"]}"]').click()
         page.wait_for_url(f"**/deliveries/{ids['dead']}")
         assert page.locator(".attempts tbody tr").count() == 5
-        shot("dead-webhook")
+        b.shot("dead-webhook")
         page.get_by_role("button", name="Retry now").click()
         page.wait_for_url(f"**/deliveries/{ids['dead']}")
         assert "Queued again" in page.locator(".notice").first.inner_text()
         assert fresh(Delivery, ids["dead"]).status == "pending"
         db.session.rollback()  # let the server write again (SQLite has one writer)
-        shot("retried")
+        b.shot("retried")
 
         page.goto(f"{base}/deliveries/{ids['receipt']}")
         frame = page.frame_locator("iframe.email-frame")
         assert frame.locator("h1").inner_text() == "Your subscription is cancelled"
         # Chromium paints a sandboxed frame once it has been on screen.
         page.locator("iframe.email-frame").scroll_into_view_if_needed()
-        shot("email")
+        b.shot("email")
 
         page.goto(f"{base}/deliveries?channel=email")
         alert = page.locator("tr", has_text="Customer-success alert")
@@ -146,10 +132,10 @@ def test_the_messages_pages_on_desktop_and_phone(device, chromium, app, client, 
         alert.locator("td a[href*='/deliveries/']").click()
         assert "Not sent to anyone." in page.locator(".notice.warn").inner_text()
         page.locator("iframe.email-frame").scroll_into_view_if_needed()
-        shot("alert-email-log-backend")
+        b.shot("alert-email-log-backend")
 
         page.goto(f"{base}/alerts")
-        shot("alerts")
+        b.shot("alerts")
         page.locator("details.new-trigger > summary").click()
         new = page.locator("details.new-trigger")
         new.get_by_label("Trigger name").fill("Wants a call")
@@ -157,13 +143,13 @@ def test_the_messages_pages_on_desktop_and_phone(device, chromium, app, client, 
         amount.fill("1,000.005")
         new.get_by_label("Concierge").check()
         new.get_by_label("Saved: accepted an offer").check()
-        shot("alerts-new-trigger")
+        b.shot("alerts-new-trigger")
         page.get_by_role("button", name="Save email and alerts").click()
         # Refused: the card stays open with what was typed and says why.
         problem = new.locator(".form-errors")
         assert problem.inner_text() == "MRR 1,000.005 USD: USD amounts are to the cent."
         assert new.get_by_label("Concierge").is_checked()
-        shot("alerts-refused")
+        b.shot("alerts-refused")
         amount.fill("1,000")
         page.get_by_role("button", name="Save email and alerts").click()
         page.wait_for_url(f"**/admin/apps/{demo.id}/alerts")
@@ -178,8 +164,5 @@ def test_the_messages_pages_on_desktop_and_phone(device, chromium, app, client, 
             "offer_types": ["concierge"],
             "outcomes": ["saved"],
         }
-        shot("alerts-saved")
-        assert not errors, errors
-    finally:
-        context.close()
-        server.stop()
+        b.shot("alerts-saved")
+        assert not b.errors, b.errors

@@ -7,50 +7,28 @@ from sqlalchemy import select
 
 from saveflow.extensions import db
 from saveflow.sessions.models import Session
+from tests.admin.browser import VIEWPORTS, admin_browser
 from tests.admin.conftest import browser_sign_in
-from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN
-from tests.widget.conftest import Server
 
 
 @pytest.fixture
-def browse(chromium, app, demo, make_user):  # noqa: F811
+def browse(device, chromium, app, demo, make_user):
+    """An editor signed in on the device's screen, with no entrance animation (screenshots then
+    catch the widget fully drawn)."""
     make_user("ed@team.example", "editor", demo.id)
     db.session.rollback()
-    server = Server(lambda _url: app)
-    contexts = []
-
-    def open_page(device):
-        width, height = VIEWPORTS[device]
-        # No entrance animation: screenshots catch the widget fully drawn.
-        context = chromium.new_context(
-            viewport={"width": width, "height": height}, reduced_motion="reduce"
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{server.url}/admin/login")
-        browser_sign_in(page, "ed@team.example")
-        page.wait_for_url("**/admin/")
-        return page, server.url
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    server.stop()
-
-
-def shot(page, device, name, full_page=True):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{device}-{name}.png"), full_page=full_page)
-    assert page.locator("h1").count() == 1
-    wide = page.evaluate(WIDER_THAN_SCREEN)
-    assert not wide, f"{name} scrolls sideways on a {device}: {wide}"
+    with admin_browser(chromium, app, device, reduced_motion="reduce") as b:
+        b.page.goto(f"{b.url}/admin/login")
+        browser_sign_in(b.page, "ed@team.example")
+        b.page.wait_for_url("**/admin/")
+        yield b
 
 
 @pytest.mark.parametrize("device", VIEWPORTS)
-def test_typing_a_title_redraws_the_widget_card(device, browse, demo):
-    page, base = browse(device)
+def test_typing_a_title_redraws_the_widget_card(browse, demo):
+    page, base = browse.page, browse.url
     page.goto(f"{base}/admin/apps/{demo.id}/offers")
-    shot(page, device, "offers")
+    browse.shot("offers")
     page.get_by_role("link", name="discount_25_3m").click()
     card = page.frame_locator("#card-frame")
     assert card.locator(".sf-offer-title").inner_text() == "25% off your next 3 months"
@@ -70,7 +48,7 @@ def test_typing_a_title_redraws_the_widget_card(device, browse, demo):
     assert card.locator(".sf-offer-title").inner_text() == "接下来 3 个月享 75 折"
     assert card.locator(".sf-primary").inner_text() == "接受优惠"
     assert "US$24.50/月" in card.locator(".sf-terms").inner_text()
-    shot(page, device, "offer-edit")
+    browse.shot("offer-edit")
     page.get_by_role("button", name="Save offer").click()
     page.wait_for_url("**/offers/discount_25_3m")
     assert "Offer discount_25_3m saved." in page.content()
@@ -78,8 +56,8 @@ def test_typing_a_title_redraws_the_widget_card(device, browse, demo):
 
 
 @pytest.mark.parametrize("device", VIEWPORTS)
-def test_preview_opens_the_real_widget_as_a_sample_customer(device, browse, demo):
-    page, base = browse(device)
+def test_preview_opens_the_real_widget_as_a_sample_customer(browse, demo):
+    page, base = browse.page, browse.url
     page.goto(f"{base}/admin/apps/{demo.id}/offers/discount_25_3m")
     page.get_by_role("link", name="Preview as a customer").click()
     page.wait_for_url("**/preview?offer=discount_25_3m")
@@ -89,13 +67,13 @@ def test_preview_opens_the_real_widget_as_a_sample_customer(device, browse, demo
     page.get_by_label("Language").select_option("zh-Hans")
     page.get_by_role("button", name="Use this customer").click()
     page.wait_for_url("**locale=zh-Hans**")
-    shot(page, device, "preview")
+    browse.shot("preview")
     page.get_by_role("button", name="Open the widget").click()
     frame = page.frame_locator("iframe[title='Cancel subscription']")
     frame.get_by_label("价格太贵").check()
     frame.get_by_role("button", name="下一步").click()
     assert frame.locator(".sf-offer-title").inner_text() == "接下来 3 个月享 75 折"
-    shot(page, device, "preview-widget", full_page=False)
+    browse.shot("preview-widget", full_page=False)
     frame.get_by_role("button", name="接受优惠").click()
     frame.get_by_role("button", name="完成").click()
     page.locator("#run-log .outcome").wait_for()
@@ -110,8 +88,8 @@ def test_preview_opens_the_real_widget_as_a_sample_customer(device, browse, demo
 
 
 @pytest.mark.parametrize("device", VIEWPORTS)
-def test_a_new_downgrade_with_a_mistake_shows_it_on_the_field(device, browse, demo):
-    page, base = browse(device)
+def test_a_new_downgrade_with_a_mistake_shows_it_on_the_field(browse, demo):
+    page, base = browse.page, browse.url
     page.goto(f"{base}/admin/apps/{demo.id}/offers/new")
     page.get_by_role("link", name="Downgrade").click()
     page.get_by_label("Key").fill("cheaper_plan")
@@ -124,7 +102,7 @@ def test_a_new_downgrade_with_a_mistake_shows_it_on_the_field(device, browse, de
     page.get_by_role("button", name="Create offer").click()
     assert page.get_by_role("alert").first.inner_text().startswith("This offer was not saved.")
     assert "must differ" in page.locator("#f-targets-0-plan-error").inner_text()
-    shot(page, device, "offer-new-error")
+    browse.shot("offer-new-error")
     page.get_by_label("Cheaper plan id").first.fill("solo")
     page.get_by_label("Name shown").first.fill("Solo")
     page.wait_for_function(

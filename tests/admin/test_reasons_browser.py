@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from saveflow.extensions import db
 from saveflow.models import LabelledComment, LexiconPhrase, Reason
+from tests.admin.browser import VIEWPORTS, admin_browser
 from tests.admin.conftest import browser_sign_in
-from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN
 from tests.conftest import FlowActions
-from tests.widget.conftest import Server
 
 COMMENT = "We need data residency in Germany for our customers in Berlin"
 
@@ -36,24 +35,13 @@ def test_an_editor_reorders_relabels_maps_and_teaches(
     make_user("eve@team.example", "editor", demo.id)
     app_id = demo.id  # read now: touching an expired row later would hold SQLite's write lock
     db.session.rollback()
-    server = Server(lambda _url: app)
-    width, height = VIEWPORTS[device]
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    def shot(name):
-        page.screenshot(path=str(ARTIFACTS / f"{device}-reasons-{name}.png"), full_page=True)
-        assert page.locator("h1").count() == 1
-        wide = page.evaluate(WIDER_THAN_SCREEN)
-        assert not wide, f"{name} scrolls sideways at {width}px: {wide}"
-
-    try:
-        page.goto(f"{server.url}/admin/apps/{app_id}/reasons")
+    with admin_browser(chromium, app, device, prefix="reasons-") as b:
+        page = b.page
+        page.goto(f"{b.url}/admin/apps/{app_id}/reasons")
         browser_sign_in(page, "eve@team.example")
         page.wait_for_url(f"**/admin/apps/{app_id}/reasons")
         assert page.get_by_role("heading", level=1).inner_text() == "Reasons"
-        shot("list")
+        b.shot("list")
 
         start = _keys(app_id)
         page.get_by_role("button", name="Move “I'm not using it enough” up").click()
@@ -66,14 +54,14 @@ def test_an_editor_reorders_relabels_maps_and_teaches(
         page.get_by_label("English label").fill("Costs too much")
         page.get_by_label("Simplified Chinese label").fill("太贵了,不值")
         page.get_by_label("Required").check()
-        shot("edit")
+        b.shot("edit")
         page.get_by_role("button", name="Save changes").click()
         page.wait_for_url(f"**/admin/apps/{app_id}/reasons#reason-*")
         assert (
             page.locator(".reason").nth(1).locator(".reason-label").inner_text() == "Costs too much"
         )
         assert "太贵了，不值" in page.content()
-        shot("list-after")
+        b.shot("list-after")
 
         page.get_by_role("link", name=re.compile("1 Unclassified comment")).click()
         page.wait_for_url("**/reasons/unclassified")
@@ -83,20 +71,17 @@ def test_an_editor_reorders_relabels_maps_and_teaches(
         phrase = row.get_by_label("Phrase for the lexicon")
         assert phrase.input_value() == COMMENT
         phrase.fill("data residency")
-        shot("unclassified")
+        b.shot("unclassified")
         row.get_by_role("button", name="Map and add phrase").click()
         page.wait_for_load_state()
         assert "added “data residency” to the lexicon" in page.content()
         assert page.locator(".comment").count() == 0
         assert page.locator(".lexicon tbody tr").count() == 1
-        shot("unclassified-after")
+        b.shot("unclassified-after")
         # The keyboard reaches the remove button of the new phrase.
         remove = page.get_by_role("button", name="Remove “data residency”")
         remove.focus()
         assert page.evaluate("document.activeElement.textContent") == "Remove"
-    finally:
-        context.close()
-        server.stop()
 
     db.session.rollback()
     [label] = db.session.scalars(select(LabelledComment)).all()
@@ -113,11 +98,9 @@ def test_an_editor_drags_a_reason_to_the_top(chromium, app, demo, make_user):
     app_id = demo.id
     db.session.rollback()
     start = _keys(app_id)
-    server = Server(lambda _url: app)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        page.goto(f"{server.url}/admin/apps/{app_id}/reasons")
+    with admin_browser(chromium, app, "desktop", size=(1280, 900)) as b:
+        page = b.page
+        page.goto(f"{b.url}/admin/apps/{app_id}/reasons")
         browser_sign_in(page, "eve@team.example")
         page.wait_for_url(f"**/admin/apps/{app_id}/reasons")
         third = page.locator(f'.reason[data-key="{start[2]}"]')
@@ -126,7 +109,4 @@ def test_an_editor_drags_a_reason_to_the_top(chromium, app, demo, make_user):
         with page.expect_navigation():
             third.drag_to(first, target_position={"x": 40, "y": 4})
         page.wait_for_url(f"**/admin/apps/{app_id}/reasons")
-    finally:
-        context.close()
-        server.stop()
     assert _keys(app_id) == [start[2], start[0], start[1], *start[3:]]

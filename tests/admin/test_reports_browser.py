@@ -9,10 +9,9 @@ import pytest
 
 from saveflow.extensions import db
 from saveflow.reports.digest import store
+from tests.admin.browser import admin_browser
 from tests.admin.conftest import browser_sign_in
-from tests.admin.test_browser import WIDER_THAN_SCREEN
 from tests.reports.factory import decided, paid, rebuild
-from tests.widget.conftest import Server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin" / "reports"
 VIEWPORTS = {"desktop": (1280, 900), "phone": (375, 740)}
@@ -90,22 +89,11 @@ def test_finance_reads_the_reports(device, chromium, app, demo, make_user):
     make_user("cfo@team.example", "finance", demo.id)
     store(demo, (now.replace(day=1) - timedelta(days=1)).replace(day=1), app.jinja_env, "", now)
     db.session.commit()
-    server = Server(lambda _url: app)
-    width, height = VIEWPORTS[device]
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    def shot(name):
-        page.screenshot(path=str(ARTIFACTS / f"{device}-{name}.png"), full_page=True)
-        assert page.locator("h1").count() == 1
-        wide = page.evaluate(WIDER_THAN_SCREEN)
-        assert not wide, f"{name} scrolls sideways at {width}px: {wide}"
-        # Nothing, not even what is hidden inside a box that scrolls, widens the page itself.
-        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), name
-
-    try:
-        page.goto(f"{server.url}/admin/apps/{demo.id}/reports")
+    with admin_browser(
+        chromium, app, device, ARTIFACTS, size=VIEWPORTS[device], whole_page=True
+    ) as b:
+        page = b.page
+        page.goto(f"{b.url}/admin/apps/{demo.id}/reports")
         browser_sign_in(page, "cfo@team.example")
         page.wait_for_url(f"**/admin/apps/{demo.id}/reports")
         assert page.get_by_role("heading", level=1).inner_text() == "Reports"
@@ -115,25 +103,22 @@ def test_finance_reads_the_reports(device, chromium, app, demo, make_user):
         for i in range(shown.count()):
             label = shown.nth(i).get_attribute("aria-labelledby") or ""
             assert label.endswith("-wide-d") == (device == "desktop"), label
-        shot("reports")
+        b.shot("reports")
         page.get_by_label("Currency").select_option("eur")
         page.get_by_role("button", name="Show").click()
         page.wait_for_url("**currency=eur**")
         assert page.locator("#cur-usd").count() == 0
-        shot("reports-eur")
+        b.shot("reports-eur")
         sessions = page.locator("[data-figure='eur-sessions']").inner_text()
         page.locator("[data-figure='eur-sessions']").click()
         page.wait_for_url("**/sessions?**")
         assert page.locator("p.count").inner_text().startswith(f"{sessions} session")
-        shot("drill-down")
-        page.goto(f"{server.url}/admin/apps/{demo.id}/sessions/{traced}")
+        b.shot("drill-down")
+        page.goto(f"{b.url}/admin/apps/{demo.id}/sessions/{traced}")
         assert page.locator(".invoices tbody tr").count() == 4
         assert page.locator(".invoices tr.counted").count() == 2
-        shot("session-invoices")
-        page.goto(f"{server.url}/admin/apps/{demo.id}/reports")
+        b.shot("session-invoices")
+        page.goto(f"{b.url}/admin/apps/{demo.id}/reports")
         page.get_by_role("link", name="View the digest").click()
         page.wait_for_url("**/digests/**")
-        shot("digest")
-    finally:
-        context.close()
-        server.stop()
+        b.shot("digest")

@@ -6,9 +6,9 @@ import pytest
 from saveflow.accounts.service import create_user
 from saveflow.extensions import db
 from saveflow.offers import service
+from tests.admin.browser import ARTIFACTS, VIEWPORTS, admin_browser, browser_at
 from tests.admin.conftest import PASSWORD, browser_sign_in
-from tests.admin.test_browser import ARTIFACTS, VIEWPORTS, WIDER_THAN_SCREEN
-from tests.widget.conftest import HostPage, Server, Widget
+from tests.widget.conftest import HostPage, Widget
 
 SHOTS = ARTIFACTS / "rules"
 
@@ -17,14 +17,6 @@ def _sign_in(page, base, email, next_path):
     page.goto(f"{base}/admin/login?next={next_path}")
     browser_sign_in(page, email)
     page.wait_for_url(f"**{next_path}")
-
-
-def _check(page, name, device):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{device}-{name}.png"), full_page=True)
-    assert page.locator("h1").count() == 1
-    wide = page.evaluate(WIDER_THAN_SCREEN)
-    assert not wide, f"{name} scrolls sideways: {wide}"
 
 
 def _published_offers(app_id):
@@ -42,35 +34,32 @@ def test_editor_changes_the_too_expensive_offer_and_the_widget_shows_it(app, chr
         app_id = widget.make_app()
         create_user("eve@team.example", PASSWORD, "editor", app_id)
         db.session.commit()
-        context = chromium.new_context(viewport={"width": 1280, "height": 800})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        _sign_in(page, widget.saveflow.url, "eve@team.example", "/admin/")
-        page.get_by_role("link", name="Acme standard").first.click()
-        page.get_by_role("link", name="Rules", exact=True).click()
-        page.wait_for_url(f"**/admin/apps/{app_id}/rules")
-        _check(page, "1-rules-live", "desktop")
-        page.get_by_role("link", name="It's too expensive").first.click()
-        page.wait_for_url("**/rules/too_expensive")
-        page.get_by_label("Primary offer").select_option("pause_2m")
-        _check(page, "2-edit", "desktop")
-        page.get_by_role("button", name="Save to draft").click()
-        page.wait_for_url(f"**/admin/apps/{app_id}/rules*")
-        rule = page.locator("#rule-too_expensive")
-        assert rule.locator(".badge", has_text="Changed").count() == 1
-        assert "offer Pause for 2 months instead, else Switch to a smaller plan" in (
-            rule.locator(".summary").inner_text()
-        )
-        assert _published_offers(app_id) == ["discount_25_3m", "downgrade"]  # not live yet
-        _check(page, "3-draft", "desktop")
-        page.get_by_label("Note (optional)").fill("Pause instead of a discount")
-        page.get_by_role("button", name="Publish draft").click()
-        page.wait_for_url(f"**/admin/apps/{app_id}/rules")
-        assert "Published version 2" in page.locator(".notice").inner_text()
-        assert _published_offers(app_id) == ["pause_2m", "downgrade"]
-        _check(page, "4-published", "desktop")
-        context.close()
+        with browser_at(chromium, widget.saveflow.url, "desktop", SHOTS) as b:
+            page = b.page
+            _sign_in(page, b.url, "eve@team.example", "/admin/")
+            page.get_by_role("link", name="Acme standard").first.click()
+            page.get_by_role("link", name="Rules", exact=True).click()
+            page.wait_for_url(f"**/admin/apps/{app_id}/rules")
+            b.shot("1-rules-live")
+            page.get_by_role("link", name="It's too expensive").first.click()
+            page.wait_for_url("**/rules/too_expensive")
+            page.get_by_label("Primary offer").select_option("pause_2m")
+            b.shot("2-edit")
+            page.get_by_role("button", name="Save to draft").click()
+            page.wait_for_url(f"**/admin/apps/{app_id}/rules*")
+            rule = page.locator("#rule-too_expensive")
+            assert rule.locator(".badge", has_text="Changed").count() == 1
+            assert "offer Pause for 2 months instead, else Switch to a smaller plan" in (
+                rule.locator(".summary").inner_text()
+            )
+            assert _published_offers(app_id) == ["discount_25_3m", "downgrade"]  # not live yet
+            b.shot("3-draft")
+            page.get_by_label("Note (optional)").fill("Pause instead of a discount")
+            page.get_by_role("button", name="Publish draft").click()
+            page.wait_for_url(f"**/admin/apps/{app_id}/rules")
+            assert "Published version 2" in page.locator(".notice").inner_text()
+            assert _published_offers(app_id) == ["pause_2m", "downgrade"]
+            b.shot("4-published")
 
         host_context = chromium.new_context(viewport={"width": 1000, "height": 760})
         host = HostPage(host_context.new_page(), "rules-published-offer")
@@ -83,7 +72,7 @@ def test_editor_changes_the_too_expensive_offer_and_the_widget_shows_it(app, chr
         assert "Pause for 2 months instead" in offer.inner_text()
         assert "25% off" not in offer.inner_text()
         host.page.screenshot(path=str(SHOTS / "desktop-5-widget-offer.png"))
-        assert host.errors == [] and errors == []
+        assert host.errors == [] and b.errors == []
         host_context.close()
     finally:
         widget.stop()
@@ -93,14 +82,11 @@ def test_editor_changes_the_too_expensive_offer_and_the_widget_shows_it(app, chr
 def test_build_a_rule_with_the_form_and_roll_back(device, app, chromium, demo, make_user):
     make_user("eve@team.example", "editor", demo.id)
     db.session.rollback()
-    server = Server(lambda _url: app)
-    width, height = VIEWPORTS[device]
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
     base = f"/admin/apps/{demo.id}/rules"
-    try:
-        _sign_in(page, server.url, "eve@team.example", base)
+    with admin_browser(chromium, app, device, SHOTS) as b:
+        page = b.page
+        page.on("dialog", lambda dialog: dialog.accept())
+        _sign_in(page, b.url, "eve@team.example", base)
         page.get_by_role("link", name="Add a rule").click()
         page.wait_for_url("**/rules/new")
         page.get_by_label("Name", exact=True).fill("Expensive and big")
@@ -136,9 +122,9 @@ def test_build_a_rule_with_the_form_and_roll_back(device, app, chromium, demo, m
             "conditions-1-value-error"
         )
         assert page.get_by_label("Fallback 1").input_value() == "discount_25_3m"
-        _check(page, "new-rule-error", device)
+        b.shot("new-rule-error")
         page.locator("#conditions-1-value").fill("100")
-        _check(page, "new-rule", device)
+        b.shot("new-rule")
         page.get_by_role("button", name="Add to draft").click()
         page.wait_for_url(f"**{base}*")
         rule = page.locator("#rule-big_spenders")
@@ -158,16 +144,16 @@ def test_build_a_rule_with_the_form_and_roll_back(device, app, chromium, demo, m
         assert page.locator(".rule-list").first.locator("li h3").first.inner_text() == (
             "Expensive and big"
         )
-        _check(page, "draft", device)
+        b.shot("draft")
         page.get_by_role("button", name="Publish draft").click()
         page.wait_for_url(f"**{base}")
         page.get_by_role("link", name="Version history").click()
         page.wait_for_url("**/rules/versions")
-        _check(page, "versions", device)
+        b.shot("versions")
         page.get_by_role("link", name="Changes in version 2").click()
         page.wait_for_url("**/rules/diff*")
         assert page.locator(".diff-rule.diff-added h2").inner_text() == "Expensive and big"
-        _check(page, "diff", device)
+        b.shot("diff")
         page.go_back()
         page.get_by_role("button", name="Roll back to 1").click()
         page.wait_for_url("**/rules/versions")
@@ -175,6 +161,3 @@ def test_build_a_rule_with_the_form_and_roll_back(device, app, chromium, demo, m
         db.session.rollback()
         assert service.published(demo.id).document == service.version(demo.id, 1).document
         db.session.rollback()
-    finally:
-        context.close()
-        server.stop()

@@ -9,8 +9,8 @@ import pytest
 from saveflow.apps.models import App
 from saveflow.extensions import db
 from saveflow.widget.demo_host import create_demo_host
+from tests.admin.browser import VIEWPORTS, admin_browser, browser_at
 from tests.admin.conftest import browser_sign_in
-from tests.admin.test_browser import VIEWPORTS, WIDER_THAN_SCREEN
 from tests.widget.conftest import HostPage, Server, Widget
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin" / "settings"
@@ -42,21 +42,19 @@ def test_an_origin_added_in_the_settings_lets_that_host_open_the_widget(
     # A second host page, on another port: an origin nobody adds.
     stranger = Server(lambda url: create_demo_host(widget.saveflow.url, url, widget._lookup))
     widget.servers.append(stranger)
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    try:
-        admin_page = context.new_page()
-        _sign_in(admin_page, widget.saveflow.url, "ada@team.example")
-        admin_page.goto(f"{widget.saveflow.url}/admin/apps/{app_id}/settings")
+    with browser_at(chromium, widget.saveflow.url, "desktop", ARTIFACTS) as b:
+        admin_page = b.page
+        _sign_in(admin_page, b.url, "ada@team.example")
+        admin_page.goto(f"{b.url}/admin/apps/{app_id}/settings")
         origins = admin_page.get_by_label("Allowed origins")
         origins.fill(f"https://shop.example\n{widget.host.url}/")
         admin_page.get_by_role("button", name="Save settings").click()
         admin_page.wait_for_url(f"**/admin/apps/{app_id}/settings")
         assert "Settings saved." in admin_page.content()
         assert origins.input_value() == f"https://shop.example\n{widget.host.url}"
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         admin_page.screenshot(path=str(ARTIFACTS / "origin-saved.png"))
 
-        allowed = HostPage(context.new_page(), "settings-allowed-origin")
+        allowed = HostPage(b.context.new_page(), "settings-allowed-origin")
         allowed.goto(widget.host.url).open()
         allowed.step("survey")
         allowed.act("continue-cancel")
@@ -66,12 +64,10 @@ def test_an_origin_added_in_the_settings_lets_that_host_open_the_widget(
         allowed.act("done")
         assert allowed.result()["outcome"] == "withdrawn"
 
-        refused = HostPage(context.new_page(), "settings-other-origin")
+        refused = HostPage(b.context.new_page(), "settings-other-origin")
         refused.goto(stranger.url).open()
         assert refused.result(timeout=8000)["outcome"] == "error"
         assert refused.page.locator("#fallback").is_visible()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("device", VIEWPORTS)
@@ -79,29 +75,16 @@ def test_every_settings_page_on_desktop_and_phone(device, chromium, app, client,
     make_user("boss@team.example", "admin", None)
     make_user("ed@team.example", "editor", demo.id)
     db.session.rollback()
-    server = Server(lambda _url: app)
-    width, height = VIEWPORTS[device]
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    base = f"{server.url}/admin/apps/{demo.id}"
-
-    def shot(name):
-        page.screenshot(path=str(ARTIFACTS / f"{device}-{name}.png"), full_page=True)
-        assert page.locator("h1").count() == 1, name
-        wide = page.evaluate(WIDER_THAN_SCREEN)
-        assert not wide, f"{name} scrolls sideways at {width}px: {wide}"
-
-    try:
-        _sign_in(page, server.url, "boss@team.example")
-        shot("dashboard")
+    with admin_browser(chromium, app, device, ARTIFACTS) as b:
+        page = b.page
+        base = f"{b.url}/admin/apps/{demo.id}"
+        _sign_in(page, b.url, "boss@team.example")
+        b.shot("dashboard")
         page.get_by_role("link", name="New app").click()
         page.wait_for_url("**/admin/apps/new")
-        shot("new-app")
+        b.shot("new-app")
         page.goto(f"{base}/settings")
-        shot("settings")
+        b.shot("settings")
         page.goto(f"{base}/brand")
         frame = page.frame_locator("#preview-frame")
         frame.locator('[data-key="next"]').wait_for()
@@ -120,25 +103,22 @@ def test_every_settings_page_on_desktop_and_phone(device, chromium, app, client,
         page.locator("[name='copy.confirm_heading.zh-Hans']").fill("真的要走吗？")
         assert frame.locator('[data-screen="confirm"]').is_visible()
         assert frame.locator('[data-key="confirm_heading"]').inner_text() == "真的要走吗？"
-        shot("brand")
+        b.shot("brand")
         page.get_by_role("button", name="Save brand and copy").click()
         page.wait_for_url(f"**/admin/apps/{demo.id}/brand")
         assert "Brand and copy saved." in page.content()
         page.goto(f"{base}/secrets")
-        shot("secrets")
+        b.shot("secrets")
         page.locator("#test-grace-0").check()  # 1 hour
         page.get_by_role("button", name="Rotate the test secret").click()
         page.locator("#new-secret").wait_for()
         assert page.locator("#new-secret").inner_text().startswith("sk_test_")
-        shot("secrets-rotated")
+        b.shot("secrets-rotated")
         page.goto(f"{base}/stripe")
-        shot("stripe")
+        b.shot("stripe")
         page.goto(f"{base}/users")
         page.get_by_label("Email").fill("new@team.example")
         page.get_by_role("button", name="Add to team").click()
         page.locator("#new-password").wait_for()
-        shot("team")
-        assert not errors, errors
-    finally:
-        context.close()
-        server.stop()
+        b.shot("team")
+        assert not b.errors, b.errors

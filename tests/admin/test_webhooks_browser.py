@@ -7,9 +7,8 @@ import pytest
 
 from saveflow.extensions import db
 from saveflow.messaging import endpoints
+from tests.admin.browser import VIEWPORTS, admin_browser
 from tests.admin.conftest import browser_sign_in
-from tests.admin.test_browser import VIEWPORTS, WIDER_THAN_SCREEN
-from tests.widget.conftest import Server
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "admin" / "settings"
 
@@ -24,28 +23,15 @@ def test_the_webhooks_page_on_desktop_and_phone(device, chromium, app, demo, mak
         description="#customer-success",
     )
     db.session.commit()
-    server = Server(lambda _url: app)
-    width, height = VIEWPORTS[device]
-    context = chromium.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-
-    def shot(name):
-        page.screenshot(path=str(ARTIFACTS / f"{device}-{name}.png"), full_page=True)
-        assert page.locator("h1").count() == 1, name
-        wide = page.evaluate(WIDER_THAN_SCREEN)
-        assert not wide, f"{name} scrolls sideways at {width}px: {wide}"
-
-    try:
-        page.goto(f"{server.url}/admin/login")
+    with admin_browser(chromium, app, device, ARTIFACTS) as b:
+        page = b.page
+        page.goto(f"{b.url}/admin/login")
         browser_sign_in(page, "ada@team.example")
         page.wait_for_url("**/admin/")
-        page.goto(f"{server.url}/admin/apps/{demo.id}/settings")
+        page.goto(f"{b.url}/admin/apps/{demo.id}/settings")
         page.get_by_role("link", name="Webhooks").click()
         page.wait_for_url(f"**/admin/apps/{demo.id}/webhooks")
-        shot("webhooks")
+        b.shot("webhooks")
         page.get_by_label("Address").fill(
             "https://crm.example.com/integrations/saveflow/webhooks/receive?account=acme-industries"
         )
@@ -54,14 +40,11 @@ def test_the_webhooks_page_on_desktop_and_phone(device, chromium, app, demo, mak
         page.locator("#new-secret").wait_for()
         secret = page.locator("#new-secret").inner_text()
         assert secret.startswith("whsec_")
-        shot("webhooks-added")
+        b.shot("webhooks-added")
         page.get_by_role("button", name="Switch off").last.click()
         page.wait_for_url(f"**/admin/apps/{demo.id}/webhooks")
         assert "is off." in page.content()
         assert secret not in page.content()
         assert page.get_by_role("button", name="Switch on").count() == 1
-        shot("webhooks-switched-off")
-        assert not errors, errors
-    finally:
-        context.close()
-        server.stop()
+        b.shot("webhooks-switched-off")
+        assert not b.errors, b.errors
