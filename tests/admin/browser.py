@@ -28,7 +28,7 @@ WIDER_THAN_SCREEN = """
 class AdminBrowser:
     """One page in its own browser context, and the checks every screenshot of it gets."""
 
-    def __init__(self, context, url, device, artifacts, prefix, one_h1, whole_page):
+    def __init__(self, context, url, device, artifacts, prefix, whole_page):
         self.context = context
         self.page = context.new_page()
         self.url = url
@@ -38,7 +38,6 @@ class AdminBrowser:
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         self._artifacts = artifacts
         self._prefix = prefix
-        self._one_h1 = one_h1
         self._whole_page = whole_page
 
     def overflow(self, whole_page=False) -> list[str]:
@@ -53,8 +52,7 @@ class AdminBrowser:
         """Save a screenshot as <device>-<prefix><name>.png; check one h1 and no sideways scroll."""
         path = self._artifacts / f"{self.device}-{self._prefix}{name}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
-        if self._one_h1:
-            assert self.page.locator("h1").count() == 1, name
+        assert self.page.locator("h1").count() == 1, name
         wide = self.overflow(self._whole_page)
         assert not wide, f"{name} scrolls sideways at {self.width}px: {wide}"
 
@@ -68,20 +66,19 @@ def browser_at(
     *,
     size=None,
     prefix="",
-    one_h1=True,
     whole_page=False,
     **context_options,
 ) -> Iterator[AdminBrowser]:
     """Open a page at a device's size (or `size`) on saveflow at url; close it afterwards.
 
-    Screenshots land in artifacts; prefix goes before each name, one_h1=False skips the heading
-    check, whole_page=True also fails a shot whose document is wider than the screen.
+    Screenshots land in artifacts with prefix before each name; whole_page=True also fails a
+    shot whose document is wider than the screen.
     """
     width, height = size or VIEWPORTS[device]
     context = chromium.new_context(viewport={"width": width, "height": height}, **context_options)
     artifacts.mkdir(parents=True, exist_ok=True)
     try:
-        yield AdminBrowser(context, url, device, artifacts, prefix, one_h1, whole_page)
+        yield AdminBrowser(context, url, device, artifacts, prefix, whole_page)
     finally:
         context.close()
 

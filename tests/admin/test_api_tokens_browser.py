@@ -14,7 +14,7 @@ REPORT = "/api/v1/reports/saved-revenue"
 def test_make_use_and_revoke_a_token(device, chromium, app, client, demo, make_user):
     make_user("cfo@team.example", "finance", demo.id)
     db.session.rollback()
-    with admin_browser(chromium, app, device, one_h1=False) as b:
+    with admin_browser(chromium, app, device) as b:
         page = b.page
         page.goto(f"{b.url}/admin/login")
         browser_sign_in(page, "cfo@team.example")
