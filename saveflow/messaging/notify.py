@@ -107,6 +107,8 @@ def session_decided(app: App, session, now: datetime) -> None:
         return
     alert = {**data, "triggers": names, "session_url": session_url(app.id, session.id)}
     publish(app.id, "session.alert", alert, now, session.id, **common)
+    if not settings.alert_recipients:
+        return
     email = render_email(
         current_app.jinja_env,
         "cs_alert",

@@ -152,11 +152,9 @@ def test_a_worker_that_lost_its_lease_does_not_undo_the_other_workers_result(dem
     [(1, 30), (2, 60), (3, 120), (6, 960), (8, 3840), (9, 7200), (30, 7200)],
 )
 def test_backoff_doubles_to_two_hours_with_jitter(attempts, ceiling):
-    low = outbox.backoff(attempts, random.Random(0).__class__(1))
     waits = [outbox.backoff(attempts, random.Random(seed)) for seed in range(200)]
     assert all(timedelta(seconds=ceiling / 2) <= w <= timedelta(seconds=ceiling) for w in waits)
     assert len(set(waits)) > 100  # jitter spreads workers that failed together
-    assert low <= timedelta(seconds=ceiling)
 
 
 def test_retry_now_puts_a_dead_message_back_with_a_fresh_day(demo):
