@@ -16,9 +16,13 @@ FIELDS = {"text", "locale", "categories", "voluntary", "influenceable", "family"
 
 
 def _rows(locale: str) -> list[dict]:
-    path = CORPUS / f"{locale}.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    """Return a locale's rows, each with the file it came from (one file per source family)."""
+    rows = []
+    for path in sorted((CORPUS / locale).glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append({**json.loads(line), "_file": path.stem})
+    return rows
 
 
 def _families() -> set[str]:
@@ -34,8 +38,8 @@ def test_every_row_is_well_formed_and_labelled_with_taxonomy_keys(locale):
     assert rows, f"no {locale} rows"
     families = _families()
     for row in rows:
-        assert set(row) == FIELDS, row
-        assert row["locale"] == locale, row
+        assert set(row) - {"_file"} == FIELDS, row
+        assert row["locale"] == locale and row["family"] == row["_file"], row
         assert isinstance(row["text"], str) and row["text"].strip(), row
         categories = row["categories"]
         assert categories and len(set(categories)) == len(categories), row
