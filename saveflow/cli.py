@@ -18,6 +18,7 @@ from saveflow.billing.cli import stripe_cli
 from saveflow.demo.cli import demo_cmd
 from saveflow.extensions import db
 from saveflow.messaging.cli import webhooks_cli
+from saveflow.reasons.cli import classify_build_cmd, classify_eval_cmd
 from saveflow.reports.cli import reports_cli
 from saveflow.saves.cli import validate_saves_cmd
 from saveflow.worker.cli import worker_cmd
@@ -30,6 +31,8 @@ saveflow_cli.add_command(api_token_cli)
 saveflow_cli.add_command(demo_cmd)
 saveflow_cli.add_command(worker_cmd)
 saveflow_cli.add_command(webhooks_cli)
+saveflow_cli.add_command(classify_build_cmd)
+saveflow_cli.add_command(classify_eval_cmd)
 
 DEMO_ORIGINS = ["http://localhost:5001", "http://127.0.0.1:5001"]
 

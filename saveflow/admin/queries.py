@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from saveflow.admin.session_query import SessionFilters, select_sessions
 from saveflow.apps.models import AuditEntry
 from saveflow.extensions import db
 from saveflow.messaging.models import Delivery, DeliveryAttempt, WebhookEndpoint
+from saveflow.reasons.classify import REVIEW_BELOW
 from saveflow.reasons.models import LabelledComment
 from saveflow.sessions.models import Session, SessionEvent
 
@@ -81,9 +82,13 @@ def _unclassified(app_id: str, q: str = "", show: str = "open") -> Select:
         .where(LabelledComment.app_id == Session.app_id, LabelledComment.session_id == Session.id)
         .exists()
     )
+    unsure = and_(
+        Session.classification["source"].as_string() == "text",
+        Session.classification["confidence"].as_float() < REVIEW_BELOW,
+    )
     query = select(Session).where(
         Session.app_id == app_id,
-        Session.classification["category"].as_string() == "other",
+        or_(Session.classification["category"].as_string() == "other", unsure),
         func.trim(Session.comment) != "",
     )
     if show == "open":
@@ -96,7 +101,8 @@ def _unclassified(app_id: str, q: str = "", show: str = "open") -> Select:
 
 
 def unclassified_page(app_id: str, q: str = "", show: str = "open", page: int = 1) -> Page:
-    """Return sessions whose comment the classifier left in `other`, newest first.
+    """Return sessions whose comment the classifier left in `other` or placed with a confidence
+    below `REVIEW_BELOW`, newest first.
 
     `show` is "open" (not yet mapped by the team), "mapped" or "all"; `q` searches the comment.
     """
@@ -105,7 +111,7 @@ def unclassified_page(app_id: str, q: str = "", show: str = "open", page: int = 
 
 
 def unclassified_count(app_id: str) -> int:
-    """Return how many comments in `other` nobody has mapped yet."""
+    """Return how many unplaced or unsure comments nobody has mapped yet."""
     query = _unclassified(app_id).order_by(None).subquery()
     return db.session.scalar(select(func.count()).select_from(query)) or 0
 

@@ -24,6 +24,7 @@ from saveflow.reports import charts
 from saveflow.reports.digest import latest_digest
 from saveflow.reports.lift import MIN_SAMPLE
 from saveflow.reports.overview import choices, overview
+from saveflow.reports.signals import reason_vs_words
 from saveflow.rollups.ledger import timezone_of
 
 NONE_LABELS = {
@@ -131,6 +132,7 @@ def reports(app_id: str):
         lift=lift_chart(found.lifts) if found.lifts else None,
         drill=_drill(app_id, pick),
         digest=latest_digest(app_id),
+        words=reason_vs_words(app_id, pick.start, pick.end, pick.mode),
         money=money,
         percent=percent,
         shade=charts.shade,

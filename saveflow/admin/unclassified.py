@@ -21,8 +21,9 @@ from saveflow.admin.sessions import admin_app
 from saveflow.db import utcnow
 from saveflow.domain_errors import Invalid
 from saveflow.extensions import db
-from saveflow.reasons import teaching
+from saveflow.reasons import app_model, teaching
 from saveflow.reasons.editing import app_categories
+from saveflow.reasons.models import AppModel
 from saveflow.sessions.models import Session
 
 
@@ -53,6 +54,21 @@ def _page_state(app_id: str) -> dict[str, Any]:
         "phrase_form": phrase_form,
         "row_errors": {},
         "row_values": {},
+        "learning": _learning(app_id),
+    }
+
+
+def _learning(app_id: str) -> dict[str, Any]:
+    """What the app's own model learned: how many mapped comments, and its held-back score."""
+    found = app_model.labels(app_id)
+    row = db.session.get(AppModel, app_id)
+    return {
+        "mapped": len(found),
+        "held_back": sum(label.held_back for label in found),
+        "model": row,
+        "current": row is not None and row.labels_digest == app_model.digest(found),
+        "min_training": app_model.MIN_TRAINING,
+        "every": app_model.HOLD_BACK_EVERY,
     }
 
 

@@ -115,6 +115,7 @@ def _survey(stage: Stage, rng: random.Random, trip: Journey, at: datetime) -> Jo
         values["snapshot"]["status"],
         values["locale"],
         lexicon=stage.setup.lexicon,
+        model=stage.setup.model,
     ).to_dict()
     in_experiment = stage.experiment_from is not None and at >= stage.experiment_from
     rules = stage.experiment_rules if in_experiment else stage.rules

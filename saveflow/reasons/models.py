@@ -6,6 +6,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -110,3 +111,24 @@ class LabelledComment(Model):
     category_key: Mapped[str] = mapped_column(String(64))
     labelled_by: Mapped[str] = mapped_column(String(200))
     labelled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AppModel(Model):
+    """An app's own classifier model: the base corpus plus the comments its team mapped.
+
+    Rebuilt by the worker when the mapped comments change. One mapped comment in five (chosen by
+    its wording, so the choice never moves) is held back from training; `held_back_right`
+    and `base_right` count how many of those the app's model and the shipped model got right.
+    """
+
+    __tablename__ = "app_models"
+
+    app_id: Mapped[str] = mapped_column(ForeignKey("apps.id"), primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    labels_digest: Mapped[str] = mapped_column(String(64))  # what it was trained on
+    base_corpus: Mapped[str] = mapped_column(String(64))  # the shipped model's corpus digest
+    trained_on: Mapped[int] = mapped_column()
+    held_back: Mapped[int] = mapped_column()
+    held_back_right: Mapped[int] = mapped_column()
+    base_right: Mapped[int] = mapped_column()
+    model: Mapped[bytes] = mapped_column(LargeBinary)  # gzip-compressed model JSON

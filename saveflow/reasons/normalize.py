@@ -129,3 +129,25 @@ def within_one_edit(a: str, b: str) -> bool:
         return a[i:] == b[i + 1 :]
     swapped = a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]
     return a[i + 1 :] == b[i + 1 :] or swapped
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch).casefold().translate(_FOLD)
+
+
+@lru_cache(maxsize=256)
+def fold(text: str) -> tuple[str, tuple[int, ...]]:
+    """Return the text folded as `tokens` folds it (NFKC, casefold, apostrophes dropped,
+    Traditional to Simplified), character by character, and for each character of the result
+    the index in `text` it came from, so what is found in the folded text can be quoted.
+
+    Cached: the model's features, the payment wording and the quotes all read the same comment.
+    """
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        folded = _fold_char(ch)
+        out.append(folded)
+        origin.extend([i] * len(folded))
+    return "".join(out), tuple(origin)

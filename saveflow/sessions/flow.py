@@ -188,6 +188,7 @@ def _answer(app, session, reason_key, comment, now, history, tries=3):
         session.snapshot.get("status"),
         session.locale,
         lexicon=setup.lexicon,
+        model=setup.model,
     ).to_dict()
     decision = decide(app, session, result, setup, now, history)
     session.reason_key, session.comment, session.classification = reason_key, comment, result

@@ -21,6 +21,8 @@ from saveflow.offers import service as offers
 from saveflow.offers.models import Offer
 from saveflow.offers.rules import CompiledRuleSet, OfferSpec, compile_rule_set
 from saveflow.reasons.app_lexicon import Lexicon, app_phrases, merged
+from saveflow.reasons.app_model import model_for
+from saveflow.reasons.learn.model import TextModel
 from saveflow.reasons.models import Reason
 
 _CACHE: dict[str, "AppSetup"] = {}
@@ -74,6 +76,7 @@ class AppSetup:
     rules: CompiledRuleSet | None
     connections: Mapping[str, Connection]  # billing connection by mode (test, live)
     lexicon: Lexicon  # the classifier's phrases: the defaults plus the app's own
+    model: TextModel | None  # the app's own model, trained on its mapped comments (or None)
 
     def reason(self, key: str) -> ReasonView | None:
         """Return an active reason by key."""
@@ -97,7 +100,7 @@ def setup_for(app: App) -> AppSetup:
 
 
 def load(app_id: str, config_version: int) -> AppSetup:
-    """Read an app's setup from the database (five queries)."""
+    """Read an app's setup from the database (six queries; seven when its model is new here)."""
     reasons = db.session.scalars(
         select(Reason).where(Reason.app_id == app_id, Reason.active).order_by(Reason.position)
     )
@@ -118,6 +121,7 @@ def load(app_id: str, config_version: int) -> AppSetup:
         rules=compile_rule_set(rule_set.document) if rule_set else None,
         connections=MappingProxyType(load_connections(app_id)),
         lexicon=merged(app_phrases(app_id)),
+        model=model_for(app_id),
     )
 
 

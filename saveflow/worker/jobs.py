@@ -17,6 +17,7 @@ from saveflow.billing.settings import current_settings
 from saveflow.extensions import db
 from saveflow.messaging import outbox
 from saveflow.messaging.models import WorkerJob
+from saveflow.reasons.app_model import rebuild_due
 from saveflow.reports import digest
 from saveflow.saves.settings import current_rules
 from saveflow.saves.validate import validate_saves
@@ -83,8 +84,13 @@ def _digests(now: datetime) -> str:
     return f"queued {queued} digest email(s)"
 
 
+def _app_models(now: datetime) -> str:
+    return rebuild_due(now)
+
+
 # name: (how often, what it does)
 JOBS: dict[str, tuple[timedelta, Callable[[datetime], str]]] = {
+    "app-models": (timedelta(minutes=5), _app_models),
     "sweep-idle": (timedelta(minutes=5), _sweep),
     "validate-saves": (timedelta(hours=1), _validate),
     "finance-digest": (timedelta(hours=6), _digests),

@@ -1,9 +1,16 @@
 import json
-import time
+from dataclasses import replace
 
 import pytest
 
-from saveflow.reasons.classify import Classification, classify, classify_text, normalize
+from saveflow.reasons.classify import (
+    REVIEW_BELOW,
+    Classification,
+    classify,
+    classify_text,
+    lexicon_scan,
+    normalize,
+)
 from saveflow.reasons.lexicon import DEFAULT_LEXICON, TRAD_TO_SIMP
 from saveflow.reasons.lexicon_en import EN
 from saveflow.reasons.lexicon_zh import ZH_HANS, ZH_HANT
@@ -61,30 +68,46 @@ def test_classify_text(text, category):
     assert classify_text(text).category == category
 
 
+# --- the lexicon (one input of the model; its negation rules are its own) ------------------
+
+
 @pytest.mark.parametrize("text", ["isn't expensive", "it's not the price", "不贵", "不是因为价格"])
 def test_negated_phrase_does_not_count(text):
-    assert classify_text(text).category == "other"
+    assert "too_expensive" not in lexicon_scan(text)
 
 
 def test_self_negating_phrase_matches_whole_and_negation_is_dropped():
-    result = classify_text("not too expensive, I just don't use it")
-    assert result.matched == ("dont use",)
-    assert result.source == "text"
+    assert lexicon_scan("not too expensive, I just don't use it") == {
+        "not_using": (2.0, ["dont use"])
+    }
 
 
 def test_typo_tolerance_stays_narrow():
     # Short words are never corrected ("chart" is one letter from the stem of "charge"),
     # nor listed real words ("extensive" is one letter from "expensive").
-    assert classify_text("extensive reporting").category == "missing_feature"
-    assert classify_text("the gantt chart").category == "other"
+    assert list(lexicon_scan("extensive reporting")) == ["missing_feature"]
+    assert lexicon_scan("the gantt chart") == {}
+    assert "too_expensive" in lexicon_scan("its to expensve")
 
 
-@pytest.mark.parametrize("text", ["meh", "asdf", "", "   ", "no comment", "。。。"])
-def test_unmatched_text_is_other(text):
+def test_custom_lexicon_replaces_the_default_phrases():
+    lexicon = {"budget_cut": [("wobble", 1.0)], "too_expensive": [("widget", 3.0)]}
+    found = lexicon_scan("the widget wobbles, too expensive", lexicon=lexicon)
+    assert found == {"too_expensive": (3.0, ["widget"]), "budget_cut": (1.0, ["wobble"])}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "asdf", "no comment", "。。。"])
+def test_text_that_names_nothing_is_other(text):
     result = classify_text(text)
     assert (result.category, result.confidence, result.matched) == ("other", 0.0, ())
     assert result.influenceable is None
     assert result.source == "none"
+
+
+@pytest.mark.parametrize("text", ["meh", "Schrems II, sorry", "whatever", "k"])
+def test_a_guess_from_next_to_nothing_is_unsure_and_goes_to_a_person(text):
+    result = classify_text(text)
+    assert result.category == "other" or result.confidence < REVIEW_BELOW
 
 
 def test_confidence_grows_with_evidence_and_margin():
@@ -96,23 +119,15 @@ def test_confidence_grows_with_evidence_and_margin():
     assert strong.confidence == round(strong.confidence, 2)
 
 
-def test_custom_lexicon_and_tie_order():
-    lexicon = {"budget_cut": [("wobble", 1.0)], "too_expensive": [("widget", 1.0)]}
-    result = classify_text("the widget wobbles", lexicon=lexicon)
-    assert result.category == "budget_cut"  # tie goes to the lexicon's first category
-    assert result.matched == ("wobble",)
-    assert classify_text("too expensive", lexicon=lexicon).category == "other"
-    edited = {**lexicon, "too_expensive": [("widget", 3.0)]}
-    assert classify_text("the widget wobbles", lexicon=edited).category == "too_expensive"
-
-
 # --- classify: billing, reason, comment --------------------------------------------------
 
 
 @pytest.mark.parametrize("status", ["past_due", "unpaid", "incomplete", "incomplete_expired"])
 def test_billing_state_overrides_everything(status):
     result = classify("too_expensive", "switching to a competitor", billing_status=status)
-    assert result == Classification("payment_problem", False, True, 1.0, (), "billing")
+    decided = Classification("payment_problem", False, True, 1.0, (), "billing")
+    assert replace(result, comment=None) == decided
+    assert result.comment is not None and result.comment.category == "switched_competitor"
 
 
 def test_payment_problem_reason_is_involuntary():
@@ -126,7 +141,15 @@ def test_payment_problem_reason_is_involuntary():
 
 def test_chosen_reason_wins_over_comment():
     result = classify("too_expensive", comment="we are switching to a competitor")
-    assert result == Classification("too_expensive", True, True, 1.0, (), "reason")
+    assert replace(result, comment=None) == Classification(
+        "too_expensive", True, True, 1.0, (), "reason"
+    )
+    # The comment's words are kept as a second signal; they disagree with the chosen reason.
+    data = result.to_dict()
+    assert data["category"] == "too_expensive"
+    assert data["comment_category"] == "switched_competitor"
+    assert any("switching to a competitor" in quote for quote in data["comment_matched"])
+    assert classify("too_expensive").comment is None
     closed = classify("business_closed")
     assert (closed.voluntary, closed.influenceable) == (True, False)
 
@@ -135,7 +158,7 @@ def test_chosen_reason_wins_over_comment():
 def test_comment_classified_when_reason_is_open(reason):
     result = classify(reason, comment="we are moving abroad")
     assert (result.category, result.source, result.influenceable) == ("moved_away", "text", False)
-    assert result.matched == ("moving abroad",)
+    assert any("moving abroad" in quote for quote in result.matched)
 
 
 def test_other_without_comment_is_unclassified():
@@ -169,19 +192,7 @@ def test_lexicon_covers_every_category_in_three_scripts():
         assert all(isinstance(p, str) and w > 0 for p, w in DEFAULT_LEXICON[key]), key
 
 
-def test_throughput():
-    texts = [
-        "not too expensive, I just don't use it",
-        "客服一直不回复",
-        "switching to notion",
-    ] * 300
-    start = time.perf_counter()
-    for text in texts:
-        classify_text(text)
-    assert len(texts) / (time.perf_counter() - start) > 2000  # measured ~35,000/s
-
-
 def test_zero_weight_phrase_is_ignored():
     lexicon = {"too_expensive": [("pricey", 0)], "not_using": [("idle", 1)]}
-    assert classify_text("pricey", lexicon=lexicon).category == "other"
-    assert classify_text("pricey and idle", lexicon=lexicon).category == "not_using"
+    assert lexicon_scan("pricey", lexicon=lexicon) == {}
+    assert list(lexicon_scan("pricey and idle", lexicon=lexicon)) == ["not_using"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from saveflow.reasons.learn import legacy_eval as eval_set
 from saveflow.reasons.taxonomy import CATEGORIES, LOCALES
-from tests.reasons import eval_set
 
 CORPUS = Path(__file__).resolve().parents[2] / "saveflow" / "reasons" / "corpus"
 FIELDS = {"text", "locale", "categories", "voluntary", "influenceable", "family"}

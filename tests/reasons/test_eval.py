@@ -3,7 +3,7 @@
 from collections import Counter
 
 from saveflow.reasons.classify import classify_text
-from tests.reasons.eval_set import DEV_SET, EVAL_SET, HOLDOUT
+from saveflow.reasons.learn.legacy_eval import DEV_SET, EVAL_SET, HOLDOUT
 
 
 def _report(name: str, dataset: list[tuple[str, str]]) -> float:

@@ -1,0 +1,1 @@
+"""The statistical half of the classifier: corpus, features, model, training and evaluation."""
