@@ -6,6 +6,7 @@ from sqlalchemy import select, text
 from saveflow.apps.models import App
 from saveflow.extensions import db
 from saveflow.reasons import classify as classifier
+from saveflow.reasons import scan
 from saveflow.reasons.app_lexicon import merged
 from saveflow.reasons.lexicon import DEFAULT_LEXICON
 from saveflow.reasons.models import LexiconPhrase
@@ -37,13 +38,13 @@ def test_a_category_the_defaults_lack_goes_last():
 def test_the_compile_cache_keeps_the_recently_used_and_stays_bounded():
     first = merged((("not_using", "dusty 0", 2.0),))
     assert classifier.classify_text("dusty 0", lexicon=first).category == "not_using"
-    for n in range(1, classifier._CACHE_MAX + 10):
+    for n in range(1, scan._CACHE_MAX + 10):
         lexicon = merged((("not_using", f"dusty {n}", 2.0),))
         assert classifier.classify_text(f"dusty {n}", lexicon=lexicon).category == "not_using"
         classifier.classify_text("dusty 0", lexicon=first)  # used on every request: kept
-        assert len(classifier._CACHE) <= classifier._CACHE_MAX
-    assert id(first) in classifier._CACHE
-    assert id(merged((("not_using", "dusty 1", 2.0),))) not in classifier._CACHE
+        assert len(scan._CACHE) <= scan._CACHE_MAX
+    assert id(first) in scan._CACHE
+    assert id(merged((("not_using", "dusty 1", 2.0),))) not in scan._CACHE
 
 
 def _fresh(demo) -> App:
